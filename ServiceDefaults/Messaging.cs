@@ -1,0 +1,91 @@
+using CareMessaging.Contracts;
+using CareMessaging.Contracts.Operations;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// The one registration of MassTransit over RabbitMQ that every service uses, so queue naming,
+/// retries and start-up behaviour are the same everywhere.
+/// </summary>
+public static class Messaging
+{
+    /// <summary>
+    /// Connects the service to the broker named <see cref="ResourceNames.Messaging"/>.
+    /// Queues are prefixed with <paramref name="serviceName"/> so two services consuming
+    /// the same event each get their own copy, while replicas of one service compete.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging(
+        this IHostApplicationBuilder builder,
+        string serviceName,
+        Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ResourceNames.Messaging);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ResourceNames.Messaging} is not set. Start the service through the AppHost, " +
+                "or set it to an amqp:// URI of a RabbitMQ broker.");
+        }
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                endpoint.UseMessageRetry(retry => retry.Intervals(200, 1_000, 5_000, 15_000)));
+
+            configure?.Invoke(bus);
+
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(new Uri(connectionString));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            // The service reports ready only once it can publish and consume.
+            options.WaitUntilStarted = true;
+            options.StartTimeout = TimeSpan.FromSeconds(60);
+            options.StopTimeout = TimeSpan.FromSeconds(15);
+        });
+
+        builder.Services.AddSingleton(new ServiceIdentity(serviceName));
+        builder.Services.AddHostedService<ServiceStartedAnnouncer>();
+        return builder;
+    }
+}
+
+/// <summary>The resource name of the running service and this replica's instance id.</summary>
+public sealed record ServiceIdentity(string Name)
+{
+    public string InstanceId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+}
+
+/// <summary>Publishes <see cref="ServiceStarted"/> once the bus is up.</summary>
+internal sealed partial class ServiceStartedAnnouncer(
+    IBus bus,
+    ServiceIdentity identity,
+    TimeProvider clock,
+    ILogger<ServiceStartedAnnouncer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new ServiceStarted
+        {
+            EventId = Guid.CreateVersion7(),
+            OccurredAt = clock.GetUtcNow(),
+            Service = identity.Name,
+            InstanceId = identity.InstanceId,
+        };
+        await bus.Publish(started, stoppingToken);
+        LogAnnounced(logger, identity.Name, identity.InstanceId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service {Service} instance {InstanceId} announced its start")]
+    private static partial void LogAnnounced(ILogger logger, string service, string instanceId);
+}
