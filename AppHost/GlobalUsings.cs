@@ -1,0 +1,2 @@
+global using Aspire.Hosting.ApplicationModel;
+global using Microsoft.Extensions.Configuration;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs RabbitMQ from Debian's packages in the foreground as its own node, with its
+# database and logs in the state folder. Environment: CM_STATE_DIR,
+# RABBITMQ_NODE_PORT, RABBITMQ_DIST_PORT, CM_RABBITMQ_USER, CM_RABBITMQ_PASSWORD.
+source "$(dirname "$0")/common.sh"
+: "${CM_STATE_DIR:?}" "${RABBITMQ_NODE_PORT:?}" "${RABBITMQ_DIST_PORT:?}" "${CM_RABBITMQ_USER:?}" "${CM_RABBITMQ_PASSWORD:?}"
+
+server=/usr/lib/rabbitmq/bin/rabbitmq-server
+require_binary "$server" rabbitmq-server
+dir="$CM_STATE_DIR/rabbitmq"
+mkdir -p "$dir/mnesia" "$dir/log" "$dir/home"
+chmod 700 "$dir"
+
+# One node name per state folder: its database is tied to the name, and two state
+# folders on one machine must not collide.
+node="caremessaging-$(printf '%s' "$dir" | sha256sum | cut -c1-12)@localhost"
+stop_leftovers "${node%@*}"
+
+umask 077
+cat > "$dir/rabbitmq.conf" <<CONF
+listeners.tcp.1 = 127.0.0.1:$RABBITMQ_NODE_PORT
+default_user = $CM_RABBITMQ_USER
+default_pass = $CM_RABBITMQ_PASSWORD
+default_vhost = /
+loopback_users = none
+disk_free_limit.absolute = 200MB
+CONF
+echo '[].' > "$dir/enabled_plugins"
+
+export HOME="$dir/home"
+export RABBITMQ_NODENAME="$node"
+export RABBITMQ_MNESIA_BASE="$dir/mnesia"
+export RABBITMQ_LOG_BASE="$dir/log"
+export RABBITMQ_LOGS=-
+export RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
+export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+export RABBITMQ_CONF_ENV_FILE=/dev/null
+exec "$server"
