@@ -1,0 +1,15 @@
+using CareMessaging.Audit.Data;
+using CareMessaging.Audit.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddAuditServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapAuditOpenApi();
+
+await app.MigrateDatabaseAsync<AuditDbContext>();
+await app.RunAsync();

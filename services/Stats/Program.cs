@@ -1,0 +1,15 @@
+using CareMessaging.Stats.Data;
+using CareMessaging.Stats.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddStatsServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapStatsOpenApi();
+
+await app.MigrateDatabaseAsync<StatsDbContext>();
+await app.RunAsync();

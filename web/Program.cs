@@ -1,0 +1,14 @@
+using CareMessaging.Web.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddWebServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.UseWebPipeline();
+app.MapRazorPages();
+
+await app.RunAsync();
