@@ -6,6 +6,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 // Infrastructure: local processes, containers or existing servers (Infrastructure:Mode).
 var infrastructure = builder.AddCareMessagingInfrastructure();
+if (builder.Configuration.GetValue<bool>("AppHost:InfrastructureOnly"))
+{
+    // Only the stores and the broker, for running one service from an IDE or a test host.
+    builder.Build().Run();
+    return;
+}
 
 // Services, each with its own store, all on the message bus.
 var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames.Identity)

@@ -13,8 +13,10 @@ namespace CareMessaging.AppHost.Infrastructure.Processes;
 /// </summary>
 public static class ProcessInfrastructureExtensions
 {
+    // The launchers are copied next to the AppHost assembly, so test hosts that build their own
+    // model from these methods find them too.
     private static string ScriptsDirectory(IDistributedApplicationBuilder builder) =>
-        Path.Combine(builder.AppHostDirectory, "Infrastructure", "Scripts");
+        Path.Combine(Path.GetDirectoryName(typeof(ProcessInfrastructureExtensions).Assembly.Location)!, "Infrastructure", "Scripts");
 
     public static IResourceBuilder<PostgresProcessResource> AddPostgresProcess(
         this IDistributedApplicationBuilder builder, string name, LocalState state)

@@ -45,10 +45,11 @@ fi
 # PostgreSQL itself treats a pid file whose process is gone as stale.
 stop_leftovers "postgres -D $data"
 
+# Server logs go to stdout: the dashboard shows them, and only launcher failures reach stderr.
 exec "${run_as[@]}" "$pg_bin/postgres" -D "$data" -p "$PGPORT" -k "$sockets" \
   -c listen_addresses=localhost \
   -c max_connections=300 \
   -c shared_buffers=256MB \
   -c log_destination=stderr \
   -c logging_collector=off \
-  -c "log_line_prefix=%m [%p] %q%u@%d "
+  -c "log_line_prefix=%m [%p] %q%u@%d " 2>&1

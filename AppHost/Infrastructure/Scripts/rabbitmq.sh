@@ -35,4 +35,5 @@ export RABBITMQ_LOGS=-
 export RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
 export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
 export RABBITMQ_CONF_ENV_FILE=/dev/null
-exec "$server"
+# Logs go to stdout: the dashboard shows them, and only real failures reach stderr above.
+exec "$server" 2>&1

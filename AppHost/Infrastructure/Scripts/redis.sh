@@ -18,6 +18,7 @@ bind 127.0.0.1
 protected-mode yes
 requirepass $CM_REDIS_PASSWORD
 dir $dir
+pidfile $dir/redis.pid
 appendonly yes
 appendfsync everysec
 save 60 1
