@@ -1,0 +1,85 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using CareMessaging.Contracts;
+using CareMessaging.Testing;
+
+namespace CareMessaging.EndToEndTests.Foundation;
+
+/// <summary>
+/// The AppHost's model in each infrastructure mode, inspected without starting anything, so the
+/// containers mode is checked on machines that have no container engine.
+/// </summary>
+public sealed class ResourceModelTests : IDisposable
+{
+    private readonly TemporaryStateDirectory _state = new();
+
+    [Fact]
+    public async Task Containers_mode_runs_each_server_as_a_container_with_a_data_volume()
+    {
+        var resources = await ModelAsync("containers");
+
+        foreach (var name in ResourceNames.Infrastructure)
+        {
+            var resource = Assert.Single(resources, r => r.Name == name);
+            Assert.True(resource.IsContainer(), $"{name} should be a container");
+            Assert.Contains(resource.Annotations.OfType<ContainerMountAnnotation>(), mount => mount.Type == ContainerMountType.Volume);
+        }
+    }
+
+    [Fact]
+    public async Task Processes_mode_has_no_container_resource()
+    {
+        var resources = await ModelAsync("processes");
+
+        Assert.DoesNotContain(resources, r => r.IsContainer());
+        foreach (var name in ResourceNames.Infrastructure)
+        {
+            Assert.IsAssignableFrom<ExecutableResource>(Assert.Single(resources, r => r.Name == name));
+        }
+    }
+
+    [Fact]
+    public async Task External_mode_takes_every_store_as_a_secret_connection_string_parameter()
+    {
+        var resources = await ModelAsync("external");
+
+        Assert.DoesNotContain(resources, r => r.IsContainer());
+        Assert.DoesNotContain(resources, r => r.Name == ResourceNames.Postgres);
+        foreach (var name in new[] { ResourceNames.ConversationDb, ResourceNames.AuditDb, ResourceNames.StatsDb, ResourceNames.IdentityDb, ResourceNames.Redis, ResourceNames.Messaging })
+        {
+            var parameter = Assert.IsAssignableFrom<ParameterResource>(Assert.Single(resources, r => r.Name == name));
+            Assert.IsAssignableFrom<IResourceWithConnectionString>(parameter);
+            Assert.True(parameter.Secret, $"{name} holds credentials and must be a secret");
+        }
+    }
+
+    [Theory]
+    [InlineData("processes")]
+    [InlineData("containers")]
+    public async Task Every_project_waits_for_what_it_references_and_has_a_health_check(string mode)
+    {
+        var resources = await ModelAsync(mode);
+
+        foreach (var name in ResourceNames.Projects)
+        {
+            var project = Assert.Single(resources, r => r.Name == name);
+            Assert.Contains(project.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
+            var waits = project.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToHashSet();
+            foreach (var reference in project.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference"))
+            {
+                Assert.Contains(reference.Resource.Name, waits);
+            }
+        }
+    }
+
+    public void Dispose() => _state.Dispose();
+
+    private async Task<IReadOnlyList<IResource>> ModelAsync(string mode)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CareMessaging_AppHost>(
+            [$"Infrastructure:Mode={mode}", $"Infrastructure:StateDirectory={_state.Path}"])
+            .WaitAsync(TestTimeouts.Request);
+        return [.. builder.Resources];
+    }
+}
