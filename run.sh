@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the whole CareMessaging system: PostgreSQL, Redis and RabbitMQ as local processes, every
+# service, the gateway and the Aspire dashboard. Installs what is missing first.
+#   ./run.sh           start (Ctrl+C stops everything)
+#   ./run.sh --wipe    delete the local state folder (all local data) and exit
+set -euo pipefail
+cd "$(dirname "$0")"
+source eng/prerequisites.sh
+
+if [ "${1:-}" = "--wipe" ]; then
+  pgrep -f "CareMessaging.AppHost" >/dev/null && cm_die "the system is running; stop it (Ctrl+C) before wiping its state."
+  if [ -L .state/postgres ]; then rm -rf "$(readlink -f .state/postgres)"; fi
+  rm -rf .state
+  echo "Local state wiped. The next ./run.sh starts with empty databases and the demo data."
+  exit 0
+fi
+
+cm_install_server_prerequisites
+
+# The dashboard wants HTTPS: create the development certificate if there is none. Where that
+# is impossible, fall back to the http profile, which allows plain HTTP on localhost only.
+profile=https
+if ! dotnet dev-certs https --check >/dev/null 2>&1; then
+  dotnet dev-certs https >/dev/null 2>&1 || profile=http
+fi
+
+dotnet restore CareMessaging.sln --verbosity quiet
+dotnet build AppHost/CareMessaging.AppHost.csproj --no-restore --verbosity quiet -nologo
+
+echo
+echo "Starting CareMessaging. When it is up, these lines show where to go:"
+echo "  'CareMessaging is ready at http://localhost:<port>'   the application (gateway)"
+echo "  'Login to the dashboard at ...'                        the Aspire dashboard"
+echo
+exec dotnet run --project AppHost/CareMessaging.AppHost.csproj --no-build --launch-profile "$profile" -- "$@"

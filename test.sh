@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the whole CareMessaging test suite: unit tests, service tests against real PostgreSQL,
+# Redis and RabbitMQ processes, end-to-end tests of the whole stack, and browser tests in
+# Debian's Chromium. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")"
+source eng/prerequisites.sh
+
+cm_install_server_prerequisites
+cm_install_packages chromium
+
+dotnet restore CareMessaging.sln --verbosity quiet
+dotnet build CareMessaging.sln --no-restore --verbosity quiet -nologo
+dotnet test CareMessaging.sln --no-build --logger "console;verbosity=normal" "$@"
