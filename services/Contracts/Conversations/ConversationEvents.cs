@@ -1,0 +1,164 @@
+namespace CareMessaging.Contracts.Conversations;
+
+// Events owned by the Conversation service. They carry ids and counts only: never a message
+// body, a topic or a patient's name (PHI minimisation); consumers that need more ask the
+// Conversation service over HTTP.
+
+/// <summary>Who sent a message: a member of the care team or the patient.</summary>
+public enum SenderKind
+{
+    Staff,
+    Patient,
+}
+
+/// <summary>Where a conversation is in its workflow: inquiry and exchange (Open), Resolved, Archived (read-only until reopened).</summary>
+public enum ConversationStatus
+{
+    Open,
+    Resolved,
+    Archived,
+}
+
+/// <summary>A conversation was created, together with its first message (published as its own <see cref="MessageSent"/>).</summary>
+public sealed record ConversationStarted : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>The user (sub) who started it.</summary>
+    public required string ActorId { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    public required Guid ConversationId { get; init; }
+
+    /// <summary>The patient ID as people use it, for example "P-100234".</summary>
+    public required string PatientId { get; init; }
+
+    /// <summary>The patient's care team; staff of this team share the conversation.</summary>
+    public required string CareTeamId { get; init; }
+
+    /// <summary>User ids of everyone who can read the conversation: the care team's staff and the patient's own account, if any.</summary>
+    public required IReadOnlyList<string> Audience { get; init; }
+}
+
+/// <summary>A message was added to a conversation.</summary>
+public sealed record MessageSent : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>The sender (sub).</summary>
+    public required string ActorId { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    public required SenderKind SenderKind { get; init; }
+
+    public required Guid ConversationId { get; init; }
+
+    public required string PatientId { get; init; }
+
+    public required string CareTeamId { get; init; }
+
+    public required Guid MessageId { get; init; }
+
+    /// <summary>The message's position in its conversation, from 1, without gaps; read horizons are expressed in it.</summary>
+    public required long Sequence { get; init; }
+
+    /// <summary>Messages in the conversation including this one.</summary>
+    public required long MessageCount { get; init; }
+
+    /// <summary>User ids of everyone who can read the conversation, the sender included.</summary>
+    public required IReadOnlyList<string> Audience { get; init; }
+}
+
+/// <summary>A reader moved their read horizon forward. Unread for a reader = messages with a larger sequence not sent by them.</summary>
+public sealed record ConversationRead : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>The reader (sub).</summary>
+    public required string ActorId { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    public required Guid ConversationId { get; init; }
+
+    public required string PatientId { get; init; }
+
+    public required string CareTeamId { get; init; }
+
+    /// <summary>The reader's horizon after the change: every message up to this sequence is read.</summary>
+    public required long ReadUpToSequence { get; init; }
+}
+
+/// <summary>A conversation was resolved, archived or reopened.</summary>
+public sealed record ConversationStatusChanged : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string ActorId { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    public required Guid ConversationId { get; init; }
+
+    public required string PatientId { get; init; }
+
+    public required string CareTeamId { get; init; }
+
+    public required ConversationStatus PreviousStatus { get; init; }
+
+    public required ConversationStatus Status { get; init; }
+}
+
+/// <summary>Someone viewed a conversation's thread: an access event for the audit trail.</summary>
+public sealed record ConversationAccessed : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string ActorId { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    public required Guid ConversationId { get; init; }
+
+    public required string PatientId { get; init; }
+
+    public required string CareTeamId { get; init; }
+
+    /// <summary>The W3C trace id of the request, to find it in the telemetry.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>The caller's address as the gateway saw it.</summary>
+    public string? ClientIp { get; init; }
+}
+
+/// <summary>Someone viewed a patient's profile: an access event for the audit trail.</summary>
+public sealed record PatientProfileAccessed : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string ActorId { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    public required string PatientId { get; init; }
+
+    public required string CareTeamId { get; init; }
+
+    public string? CorrelationId { get; init; }
+
+    public string? ClientIp { get; init; }
+}
