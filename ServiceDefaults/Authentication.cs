@@ -56,6 +56,12 @@ public static class Policies
     public const string Compliance = "compliance";
     public const string Admin = "admin";
 
+    /// <summary>A service client (client-credentials token) rebuilding a read model.</summary>
+    public const string ReadModelExport = "read-model-export";
+
+    /// <summary>The OAuth scope a service client needs for <see cref="ReadModelExport"/>.</summary>
+    public const string ReadModelScope = "caremessaging.readmodel";
+
     public static IServiceCollection AddCareMessagingPolicies(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder()
@@ -65,7 +71,12 @@ public static class Policies
                 .RequireClaim(CareMessagingClaims.Role, Roles.Patient)
                 .RequireClaim(CareMessagingClaims.PatientId))
             .AddPolicy(Compliance, policy => policy.RequireClaim(CareMessagingClaims.Role, Roles.Compliance))
-            .AddPolicy(Admin, policy => policy.RequireClaim(CareMessagingClaims.Role, Roles.Admin));
+            .AddPolicy(Admin, policy => policy.RequireClaim(CareMessagingClaims.Role, Roles.Admin))
+            .AddPolicy(ReadModelExport, policy => policy.RequireAssertion(context => HasScope(context.User, ReadModelScope)));
         return services;
     }
+
+    /// <summary>True when the token grants <paramref name="scope"/>; JWTs carry scopes as one space-separated claim.</summary>
+    public static bool HasScope(System.Security.Claims.ClaimsPrincipal user, string scope) =>
+        user.FindAll("scope").SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(scope);
 }

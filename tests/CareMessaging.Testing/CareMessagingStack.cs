@@ -77,6 +77,30 @@ public sealed class CareMessagingStack : IAsyncLifetime
     }
 
     /// <summary>Restarts one resource through the same command the dashboard offers, and waits until it is healthy again.</summary>
+    /// <summary>Stops one resource (a broker outage, a service going down) until <see cref="StartResourceAsync"/>.</summary>
+    public Task StopResourceAsync(string resourceName) =>
+        ExecuteAsync(resourceName, Aspire.Hosting.ApplicationModel.KnownResourceCommands.StopCommand, waitUntilHealthy: false);
+
+    /// <summary>Starts a stopped resource and waits until it is healthy again.</summary>
+    public Task StartResourceAsync(string resourceName) =>
+        ExecuteAsync(resourceName, Aspire.Hosting.ApplicationModel.KnownResourceCommands.StartCommand, waitUntilHealthy: true);
+
+    private async Task ExecuteAsync(string resourceName, string command, bool waitUntilHealthy)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        var commands = App.Services.GetRequiredService<Aspire.Hosting.ApplicationModel.ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resourceName, command, cancellation.Token);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{command} of {resourceName} failed: {result.Message}");
+        }
+
+        if (waitUntilHealthy)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellation.Token).WaitAsync(cancellation.Token);
+        }
+    }
+
     public async Task RestartAsync(string resourceName)
     {
         using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);

@@ -61,6 +61,30 @@ public sealed class InfrastructureStack : IAsyncDisposable
             ?? throw new InvalidOperationException($"{resourceName} has no connection string.");
     }
 
+    /// <summary>Stops one resource (a broker outage, a service going down) until <see cref="StartResourceAsync"/>.</summary>
+    public Task StopResourceAsync(string resourceName) =>
+        ExecuteAsync(resourceName, Aspire.Hosting.ApplicationModel.KnownResourceCommands.StopCommand, waitUntilHealthy: false);
+
+    /// <summary>Starts a stopped resource and waits until it is healthy again.</summary>
+    public Task StartResourceAsync(string resourceName) =>
+        ExecuteAsync(resourceName, Aspire.Hosting.ApplicationModel.KnownResourceCommands.StartCommand, waitUntilHealthy: true);
+
+    private async Task ExecuteAsync(string resourceName, string command, bool waitUntilHealthy)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        var commands = App.Services.GetRequiredService<Aspire.Hosting.ApplicationModel.ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resourceName, command, cancellation.Token);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{command} of {resourceName} failed: {result.Message}");
+        }
+
+        if (waitUntilHealthy)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellation.Token).WaitAsync(cancellation.Token);
+        }
+    }
+
     /// <summary>Stops and starts one server, as when it crashes and comes back, and waits until it answers again.</summary>
     public async Task RestartAsync(string resourceName)
     {
