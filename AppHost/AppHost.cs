@@ -19,9 +19,15 @@ var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithHttpHealthCheck("/health");
 
+// Message bodies are encrypted at rest with a key from a secret parameter; demo data is seeded
+// for local runs (Seed:Demo, default on except with external infrastructure).
+var conversationKeyId = builder.Configuration["Conversation:EncryptionKeyId"] is { Length: > 0 } keyId ? keyId : "k1";
 var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(ResourceNames.Conversation)
     .WithReference(infrastructure.ConversationDb).WaitFor(infrastructure.ConversationDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithEnvironment("Encryption__ActiveKeyId", conversationKeyId)
+    .WithEnvironment($"Encryption__Keys__{conversationKeyId}", infrastructure.ConversationEncryptionKey)
+    .WithEnvironment("Seed__Demo", builder.Configuration.GetValue("Seed:Demo", infrastructure.Mode != InfrastructureMode.External).ToString())
     .WithHttpHealthCheck("/health");
 
 var notification = builder.AddProject<Projects.CareMessaging_Notification>(ResourceNames.Notification)

@@ -22,7 +22,10 @@ internal static class Extensions
     public static void AddConversationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<ConversationDbContext>(ResourceNames.ConversationDb,
-            configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+            // Writes use explicit transactions with row locks, which EF's retrying strategy cannot
+            // replay; a failed request is retried by its client with the same clientMessageId instead.
+            settings => settings.DisableRetry = true,
+            options => options.UseSnakeCaseNamingConvention());
         builder.AddMessaging(ResourceNames.Conversation);
         builder.AddDefaultAuthentication(audience: ResourceNames.Conversation);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
