@@ -14,13 +14,13 @@ namespace CareMessaging.Conversation.Seeding;
 /// patients with the same ids the Identity service seeds, and conversations whose times are
 /// relative to now. Idempotent: the directory is brought in line with the file, and a
 /// conversation that already exists is left as it is. Read horizons: staff of the patient's
-/// team and the patient have read everything older than a day, so every staff member starts
+/// team and the patient have read everything older than three days, so every staff member starts
 /// with some read and some unread conversations. The seed writes no events; the read models
 /// rebuild from the read-model export.
 /// </summary>
 public sealed partial class DemoSeeder(ConversationDbContext db, ProtectedFields fields, TimeProvider clock, ILogger<DemoSeeder> logger)
 {
-    public static readonly TimeSpan ReadBefore = TimeSpan.FromDays(1);
+    public static readonly TimeSpan ReadBefore = TimeSpan.FromDays(3);
 
     public async Task SeedAsync(DemoSeedFile seed, CancellationToken cancellationToken)
     {

@@ -127,6 +127,17 @@ public sealed class ConversationServiceFixture : IAsyncLifetime
         return connection;
     }
 
+    /// <summary>Outbox rows of one event type about one conversation, sent or not.</summary>
+    public async Task<long> CountOutboxAsync<TEvent>(Guid conversationId)
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM outbox_messages WHERE event_type = $1 AND payload->>'conversationId' = $2", db);
+        command.Parameters.AddWithValue(typeof(TEvent).FullName!);
+        command.Parameters.AddWithValue(conversationId.ToString());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();

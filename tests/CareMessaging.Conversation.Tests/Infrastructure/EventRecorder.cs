@@ -20,9 +20,11 @@ public sealed class EventRecorder : IAsyncDisposable
         _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(new Uri(amqpConnectionString));
+            // A durable queue that outlives a broker restart; the broker's state folder is new for
+            // each run, so nothing from an earlier run is in it. (PurgeOnStartup would also purge
+            // on every reconnect, dropping what arrived during an outage.)
             rabbit.ReceiveEndpoint("conversation-tests-recorder", endpoint =>
             {
-                endpoint.PurgeOnStartup = true;
                 Record<ConversationStarted>(endpoint);
                 Record<MessageSent>(endpoint);
                 Record<ConversationRead>(endpoint);
