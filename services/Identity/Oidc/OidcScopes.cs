@@ -6,10 +6,10 @@ namespace CareMessaging.Identity.Oidc;
 public static class OidcScopes
 {
     /// <summary>A signed-in user calling the CareMessaging APIs through the gateway.</summary>
-    public const string Api = "caremessaging.api";
+    public const string Api = OAuthScopes.Api;
 
     /// <summary>A service rebuilding a read model from the Conversation service.</summary>
-    public const string ReadModel = Policies.ReadModelScope;
+    public const string ReadModel = OAuthScopes.ReadModel;
 
     public static readonly IReadOnlyList<string> ApiResources =
         [ResourceNames.Conversation, ResourceNames.Notification, ResourceNames.Audit, ResourceNames.Stats, ResourceNames.Identity];
