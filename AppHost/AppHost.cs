@@ -18,8 +18,9 @@ if (builder.Configuration.GetValue<bool>("AppHost:InfrastructureOnly"))
 var gatewayAddress = GatewayEndpoint.Resolve(builder.Configuration);
 var issuer = $"{gatewayAddress.Url}/identity/";
 var secrets = IdentitySecrets.Add(builder, infrastructure.Mode);
-// Demo accounts and data for local runs only; a deployment seeds nothing.
-var seedDemo = builder.Configuration.GetValue("Seed:Demo", builder.ExecutionContext.IsRunMode).ToString();
+// Demo accounts and data for local runs only (never with external infrastructure); a deployment seeds nothing.
+var seedDemo = builder.Configuration.GetValue(
+    "Seed:Demo", builder.ExecutionContext.IsRunMode && infrastructure.Mode != InfrastructureMode.External).ToString();
 
 // Services, each with its own store, all on the message bus.
 var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames.Identity)
@@ -29,9 +30,14 @@ var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames
     .WithEnvironment("Seed__Demo", seedDemo)
     .WithHttpHealthCheck("/health");
 
+// Message bodies are encrypted at rest with a key from a secret parameter.
+var conversationKeyId = builder.Configuration["Conversation:EncryptionKeyId"] is { Length: > 0 } keyId ? keyId : "k1";
 var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(ResourceNames.Conversation)
     .WithReference(infrastructure.ConversationDb).WaitFor(infrastructure.ConversationDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithEnvironment("Encryption__ActiveKeyId", conversationKeyId)
+    .WithEnvironment($"Encryption__Keys__{conversationKeyId}", infrastructure.ConversationEncryptionKey)
+    .WithEnvironment("Seed__Demo", seedDemo)
     .WithTokenValidation(identity, issuer)
     .WithHttpHealthCheck("/health");
 
