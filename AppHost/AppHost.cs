@@ -24,9 +24,12 @@ var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(Resou
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithHttpHealthCheck("/health");
 
+// Notification and Stats rebuild their read models from the Conversation service's export, so they
+// can find it; they do not wait for it, because they serve what they have while it is down.
 var notification = builder.AddProject<Projects.CareMessaging_Notification>(ResourceNames.Notification)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithReference(conversation)
     .WithHttpHealthCheck("/health");
 
 var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit)
@@ -37,6 +40,7 @@ var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit
 var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats)
     .WithReference(infrastructure.StatsDb).WaitFor(infrastructure.StatsDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithReference(conversation)
     .WithHttpHealthCheck("/health");
 
 // The front end, and the gateway in front of everything: the only public entry.
