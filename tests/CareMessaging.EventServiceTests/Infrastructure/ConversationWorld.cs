@@ -18,9 +18,10 @@ public sealed class ConversationWorld
     /// <summary>Moves the world's clock (message times) forward.</summary>
     public DateTimeOffset Tick(TimeSpan? step = null) => _clock += step ?? TimeSpan.FromSeconds(7);
 
-    public (WorldConversation Conversation, IReadOnlyList<IIntegrationEvent> Events) Start(TestUser actor, string patientId, string careTeamId, IReadOnlyList<string> audience)
+    public (WorldConversation Conversation, IReadOnlyList<IIntegrationEvent> Events) Start(
+        TestUser actor, string patientId, string careTeamId, IReadOnlyList<string> audience, TimeSpan? after = null)
     {
-        var conversation = new WorldConversation(Guid.NewGuid(), patientId, careTeamId, [.. audience.Distinct()], Tick());
+        var conversation = new WorldConversation(Guid.NewGuid(), patientId, careTeamId, [.. audience.Distinct()], Tick(after));
         _conversations.Add(conversation);
         var started = new ConversationStarted
         {
@@ -36,10 +37,10 @@ public sealed class ConversationWorld
         return (conversation, [started, Send(actor, conversation)]);
     }
 
-    public MessageSent Send(TestUser sender, WorldConversation conversation)
+    public MessageSent Send(TestUser sender, WorldConversation conversation, TimeSpan? after = null)
     {
         var message = new WorldMessage(Guid.NewGuid(), conversation.Messages.Count + 1, sender.Id,
-            sender.Role == Roles.Patient ? SenderKind.Patient : SenderKind.Staff, Tick());
+            sender.Role == Roles.Patient ? SenderKind.Patient : SenderKind.Staff, conversation.Messages.Count == 0 ? conversation.CreatedAt : Tick(after));
         conversation.Messages.Add(message);
         return new MessageSent
         {
