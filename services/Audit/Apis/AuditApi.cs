@@ -45,8 +45,8 @@ public static class AuditApi
         var viewers = await db.Records.AsNoTracking()
             .Where(r => r.PatientId == patientId && r.Action == AuditActions.ConversationViewed)
             .GroupBy(r => new { r.ActorId, r.ActorRole })
+            .OrderByDescending(g => g.Max(r => r.OccurredAt))
             .Select(g => new PatientViewer(g.Key.ActorId, g.Key.ActorRole, g.Count(), g.Min(r => r.OccurredAt), g.Max(r => r.OccurredAt)))
-            .OrderByDescending(v => v.LastViewedAt)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new PatientViewers(patientId, viewers));
     }

@@ -30,6 +30,14 @@ public sealed partial class RetentionPurge(
     public async Task<PurgeAnchor> RunAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cutoff = now.AddYears(-options.Value.Years).ToUniversalTime();
+        // The connection retries transient faults by running the whole transaction again.
+        var anchor = await db.Database.CreateExecutionStrategy().ExecuteAsync(() => PurgeAsync(now, cutoff, cancellationToken));
+        LogPurged(logger, anchor.PurgedCount, cutoff);
+        return anchor;
+    }
+
+    private async Task<PurgeAnchor> PurgeAsync(DateTimeOffset now, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
 
@@ -70,7 +78,6 @@ public sealed partial class RetentionPurge(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        LogPurged(logger, anchor.PurgedCount, cutoff);
         return anchor;
     }
 

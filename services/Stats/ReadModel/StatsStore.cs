@@ -48,7 +48,10 @@ public sealed class StatsStore(StatsDbContext db, TimeProvider clock)
     /// Merges one conversation of the Conversation service's export, read at <paramref name="exportedAt"/>,
     /// with the same upserts the events use.
     /// </summary>
-    public async Task MergeAsync(ReadModelConversation conversation, DateTimeOffset exportedAt, CancellationToken cancellationToken)
+    public Task MergeAsync(ReadModelConversation conversation, DateTimeOffset exportedAt, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(() => MergeOnceAsync(conversation, exportedAt, cancellationToken));
+
+    private async Task MergeOnceAsync(ReadModelConversation conversation, DateTimeOffset exportedAt, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await UpsertConversationAsync(conversation.ConversationId, conversation.PatientId, conversation.CareTeamId, cancellationToken);
@@ -69,7 +72,11 @@ public sealed class StatsStore(StatsDbContext db, TimeProvider clock)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private async Task<bool> ApplyOnceAsync(Guid eventId, Func<Task> apply, CancellationToken cancellationToken)
+    // The connection retries transient faults by running the whole transaction again.
+    private Task<bool> ApplyOnceAsync(Guid eventId, Func<Task> apply, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(() => ApplyInTransactionAsync(eventId, apply, cancellationToken));
+
+    private async Task<bool> ApplyInTransactionAsync(Guid eventId, Func<Task> apply, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var first = await db.Database.ExecuteSqlAsync(
