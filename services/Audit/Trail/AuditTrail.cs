@@ -26,8 +26,8 @@ public sealed class AuditTrail(AuditDbContext db)
             INSERT INTO audit_records (event_id, occurred_at, action, actor_id, actor_role, source_service,
                                        patient_id, conversation_id, correlation_id, client_ip, details)
             VALUES ({entry.EventId}, {entry.OccurredAt.ToUniversalTime()}, {entry.Action}, {Truncate(entry.ActorId, 128)},
-                    {Truncate(entry.ActorRole, 32)}, {Truncate(entry.SourceService, 32)}, {entry.PatientId},
-                    {entry.ConversationId}, {entry.CorrelationId}, {entry.ClientIp}, {details})
+                    {Truncate(entry.ActorRole, 32)}, {Truncate(entry.SourceService, 32)}, {Truncate(entry.PatientId, 64)},
+                    {entry.ConversationId}, {Truncate(entry.CorrelationId, 64)}, {Truncate(entry.ClientIp, 64)}, {details})
             ON CONFLICT (event_id) DO NOTHING
             """,
             cancellationToken);
@@ -94,7 +94,8 @@ public sealed class AuditTrail(AuditDbContext db)
         return details is [var json] ? JsonSerializer.Deserialize<PurgeAnchor>(json, DetailsJson) : null;
     }
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+    // A value longer than its column would fail the insert on every retry; the trail keeps its start instead.
+    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 
     private sealed record BrokenLink(long Id, bool ContentAltered);
 }
