@@ -5,12 +5,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CareMessaging.Audit.Apis;
+using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Retention;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Identity;
 using CareMessaging.EventServiceTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -250,6 +254,40 @@ public sealed class AuditTests(EventServicesFixture fixture)
         Assert.Contains(views, v => fixture.AuditConsumed.Count(v.EventId) > 0);
         var verification = await VerifyAsync();
         Assert.True(verification.Valid, verification.Problem);
+    }
+
+    [Fact]
+    public async Task Records_written_before_the_chain_existed_are_chained_by_the_migration()
+    {
+        var database = $"auditdb_upgrade_{Guid.NewGuid():N}"[..30];
+        await using (var server = new NpgsqlConnection(fixture.AuditDbConnectionString))
+        {
+            await server.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", server);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(fixture.AuditDbConnectionString) { Database = database }.ConnectionString;
+        await using var db = new AuditDbContext(new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql(connectionString).Options);
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync("20261125201023_Initial");
+        foreach (var service in new[] { "stats", "audit", "conversation" })
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO audit_records (event_id, occurred_at, recorded_at, action, actor_id, actor_role, source_service) VALUES ({Guid.NewGuid()}, now(), now(), 'service.started', {"service:" + service}, 'system', {service})");
+        }
+
+        await migrator.MigrateAsync();
+        var trail = new AuditTrail(db);
+        await trail.AppendAsync(new AuditEntry
+        {
+            EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, Action = AuditActions.ServiceStarted,
+            ActorId = "service:stats/after", ActorRole = AuditEntry.SystemRole, SourceService = "stats",
+        }, CancellationToken.None);
+
+        var verification = await trail.VerifyAsync(CancellationToken.None);
+        Assert.True(verification.Valid, verification.Problem);
+        Assert.Equal(4, verification.RecordsChecked);
     }
 
     private static string NewPatientId() => $"P-{Guid.NewGuid():N}"[..14];
