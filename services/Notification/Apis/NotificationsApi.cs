@@ -4,6 +4,7 @@ using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
 using CareMessaging.Notification.Rebuild;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StackExchange.Redis;
 
 namespace CareMessaging.Notification.Apis;
 
@@ -19,14 +20,24 @@ public static class NotificationsApi
         return app;
     }
 
-    public static async Task<Results<Ok<UnreadSummary>, ForbidHttpResult>> GetUnread(HttpContext http, UnreadCounters counters)
+    public static async Task<Results<Ok<UnreadSummary>, ForbidHttpResult, ProblemHttpResult>> GetUnread(HttpContext http, UnreadCounters counters)
     {
         if (http.User.FindFirst(CareMessagingClaims.Subject)?.Value is not { Length: > 0 } userId)
         {
             return TypedResults.Forbid();
         }
 
-        return TypedResults.Ok(await counters.GetSummaryAsync(userId));
+        try
+        {
+            return TypedResults.Ok(await counters.GetSummaryAsync(userId));
+        }
+        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Unread counts are unavailable",
+                detail: "The counter store cannot be reached at the moment. Try again shortly; no message is lost meanwhile.");
+        }
     }
 
     public static async Task<Ok<RebuildResult>> Rebuild(CounterRebuilder rebuilder, CancellationToken cancellationToken) =>

@@ -33,8 +33,10 @@ internal static class Extensions
             // Replicas of this service share one channel namespace, apart from anything else in Redis.
             redis => redis.Configuration.ChannelPrefix = RedisChannel.Literal("caremessaging-notification"));
 
+        // A client-credentials token with the read-model scope (ServiceClient section, set by the AppHost).
         builder.Services.AddHttpClient<ConversationReadModelClient>(http =>
-            http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"));
+                http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"))
+            .AddServiceClientToken();
         builder.Services.AddScoped<CounterRebuilder>();
         builder.Services.AddOptions<RebuildOptions>().Bind(builder.Configuration.GetSection(RebuildOptions.SectionName));
         builder.Services.AddHostedService<RebuildMonitor>();

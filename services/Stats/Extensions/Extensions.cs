@@ -24,8 +24,10 @@ internal static class Extensions
         builder.Services.AddScoped<StatsStore>();
         builder.Services.AddScoped<StatsQueries>();
         builder.Services.AddScoped<StatsRebuilder>();
+        // A client-credentials token with the read-model scope (ServiceClient section, set by the AppHost).
         builder.Services.AddHttpClient<ConversationReadModelClient>(http =>
-            http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"));
+                http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"))
+            .AddServiceClientToken();
         builder.Services.AddHostedService<InitialRebuildJob>();
 
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>

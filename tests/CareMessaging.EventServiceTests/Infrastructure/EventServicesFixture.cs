@@ -5,6 +5,7 @@ using CareMessaging.Stats.ReadModel;
 using CareMessaging.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CareMessaging.EventServiceTests.Infrastructure;
 
@@ -67,22 +68,28 @@ public sealed class EventServicesFixture : IAsyncLifetime
         AuditConsumed = ConsumeWatcher.Attach(Audit.Services);
     }
 
-    public ServiceFactory<UnreadCounters> CreateNotification() => new(ResourceNames.Notification, new Dictionary<string, string?>
+    public ServiceFactory<UnreadCounters> CreateNotification() => new(ResourceNames.Notification, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Notification))
     {
         [$"ConnectionStrings:{ResourceNames.Redis}"] = RedisConnectionString,
         [$"ConnectionStrings:{ResourceNames.Messaging}"] = MessagingConnectionString,
         ["Notification:ConversationService"] = ReadModelStandIn.BaseAddress,
         ["Notification:Rebuild:CheckInterval"] = "00:00:00.500",
-    }, services => services.AddHttpClient<CareMessaging.Notification.Rebuild.ConversationReadModelClient>()
-        .ConfigurePrimaryHttpMessageHandler(() => ReadModel.CreateHandler()));
+    }, services =>
+    {
+        services.AddHttpClient<CareMessaging.Notification.Rebuild.ConversationReadModelClient>().ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
+        services.AddHttpClient(ServiceClients.TokenHttpClientName).ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
+    });
 
-    public ServiceFactory<StatsStore> CreateStats() => new(ResourceNames.Stats, new Dictionary<string, string?>
+    public ServiceFactory<StatsStore> CreateStats() => new(ResourceNames.Stats, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Stats))
     {
         [$"ConnectionStrings:{ResourceNames.StatsDb}"] = StatsDbConnectionString,
         [$"ConnectionStrings:{ResourceNames.Messaging}"] = MessagingConnectionString,
         ["Stats:ConversationService"] = ReadModelStandIn.BaseAddress,
-    }, services => services.AddHttpClient<CareMessaging.Stats.Rebuild.ConversationReadModelClient>()
-        .ConfigurePrimaryHttpMessageHandler(() => ReadModel.CreateHandler()));
+    }, services =>
+    {
+        services.AddHttpClient<CareMessaging.Stats.Rebuild.ConversationReadModelClient>().ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
+        services.AddHttpClient(ServiceClients.TokenHttpClientName).ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
+    });
 
     public ServiceFactory<AuditTrail> CreateAudit() => new(ResourceNames.Audit, new Dictionary<string, string?>
     {

@@ -1,16 +1,20 @@
+using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace CareMessaging.EventServiceTests.Infrastructure;
 
 /// <summary>
 /// Serves GET /api/conversations/internal/read-model from a <see cref="ConversationWorld"/> in the
 /// contract's shape (pages of two with a cursor), standing in for the Conversation service at
-/// service level; the whole-stack tests use the real one.
+/// service level, together with the identity provider's token endpoint; it answers only requests
+/// carrying a valid token with the read-model scope. The whole-stack tests use the real services.
 /// </summary>
 public sealed class ReadModelStandIn : IAsyncDisposable
 {
@@ -23,7 +27,39 @@ public sealed class ReadModelStandIn : IAsyncDisposable
     /// <summary>The world the export shows; empty until a test sets it.</summary>
     public ConversationWorld World { get; set; } = new();
 
+    public const string TokenPath = "/connect/token";
+
+    /// <summary>Export requests answered: each carried a valid token with the read-model scope.</summary>
     public int Requests { get; private set; }
+
+    public int RefusedRequests { get; private set; }
+
+    /// <summary>The ServiceClient settings a service under test needs to get its token here.</summary>
+    public static Dictionary<string, string?> ServiceClientSettings(string clientId) => new()
+    {
+        ["ServiceClient:ClientId"] = clientId,
+        ["ServiceClient:ClientSecret"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+        ["ServiceClient:Scope"] = Policies.ReadModelScope,
+        ["ServiceClient:TokenEndpoint"] = BaseAddress + TokenPath,
+    };
+
+    private static async Task<bool> HoldsReadModelTokenAsync(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(header["Bearer ".Length..], new TokenValidationParameters
+        {
+            ValidIssuer = TestTokens.Issuer,
+            ValidAudience = ResourceNames.Conversation,
+            IssuerSigningKey = TestTokens.SigningKey,
+        });
+        return result.IsValid && result.Claims.TryGetValue("scope", out var scope)
+            && scope.ToString()!.Split(' ').Contains(Policies.ReadModelScope);
+    }
 
     public static async Task<ReadModelStandIn> StartAsync()
     {
@@ -31,8 +67,25 @@ public sealed class ReadModelStandIn : IAsyncDisposable
         builder.WebHost.UseTestServer();
         var app = builder.Build();
         var standIn = new ReadModelStandIn(app);
-        app.MapGet("/api/conversations/internal/read-model", (string? cursor) =>
+        // The identity provider's token endpoint, for the services' client-credentials tokens.
+        app.MapPost(TokenPath, async (HttpRequest request) =>
         {
+            var form = await request.ReadFormAsync();
+            return TypedResults.Ok(new Dictionary<string, object>
+            {
+                ["access_token"] = TestTokens.MintServiceToken(ResourceNames.Conversation, form["client_id"].ToString(), form["scope"].ToString()),
+                ["token_type"] = "Bearer",
+                ["expires_in"] = 300,
+            });
+        });
+        app.MapGet("/api/conversations/internal/read-model", async Task<IResult> (string? cursor, HttpRequest request) =>
+        {
+            if (!await HoldsReadModelTokenAsync(request))
+            {
+                standIn.RefusedRequests++;
+                return TypedResults.Unauthorized();
+            }
+
             standIn.Requests++;
             var all = standIn.World.Export();
             var start = int.TryParse(cursor, out var offset) ? offset : 0;

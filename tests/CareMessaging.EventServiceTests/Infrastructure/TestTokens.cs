@@ -33,6 +33,19 @@ public static class TestTokens
             claims[CareMessagingClaims.PatientId] = patientId;
         }
 
+        return Sign(audience, claims, lifetime);
+    }
+
+    /// <summary>A client-credentials token as the Identity service issues it to a service client.</summary>
+    public static string MintServiceToken(string audience, string clientId, string scope) => Sign(audience, new Dictionary<string, object>
+    {
+        [CareMessagingClaims.Subject] = clientId,
+        ["client_id"] = clientId,
+        ["scope"] = scope,
+    }, lifetime: null);
+
+    private static string Sign(string audience, Dictionary<string, object> claims, TimeSpan? lifetime)
+    {
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

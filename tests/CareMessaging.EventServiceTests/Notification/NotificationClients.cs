@@ -98,6 +98,14 @@ internal static class NotificationApi
         return (await client.GetFromJsonAsync<UnreadSummary>("/api/notifications/unread"))!;
     }
 
+    /// <summary>The summary, or null while the service answers with an error (for example while Redis restarts).</summary>
+    public static async Task<UnreadSummary?> TryGetUnreadAsync(this ServiceFactory<UnreadCounters> notification, TestUser user)
+    {
+        using var client = notification.CreateClient(user);
+        using var response = await client.GetAsync("/api/notifications/unread");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<UnreadSummary>() : null;
+    }
+
     public static async Task<long> GetUnreadAsync(this ServiceFactory<UnreadCounters> notification, TestUser user, Guid conversationId) =>
         (await notification.GetUnreadAsync(user)).Conversations.SingleOrDefault(c => c.ConversationId == conversationId)?.Unread ?? 0;
 }
