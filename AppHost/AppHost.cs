@@ -41,6 +41,9 @@ var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats
 
 // The front end, and the gateway in front of everything: the only public entry.
 var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
+    .WithReference(conversation).WaitFor(conversation)
+    .WithReference(stats).WaitFor(stats)
+    .WithReference(notification).WaitFor(notification)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)

@@ -1,0 +1,86 @@
+// Requests from the page's scripts to the web app and, through the gateway, to the APIs.
+// Every request says it comes from a script, so the server answers with a status code
+// instead of a page or a redirect; a lost session sends the browser to sign in again.
+
+export const FETCH_HEADER = 'X-CareMessaging-Fetch';
+
+export function signInUrl() {
+    const returnUrl = window.location.pathname + window.location.search;
+    return `${document.body.dataset.signinUrl || '/signin'}?returnUrl=${encodeURIComponent(returnUrl)}`;
+}
+
+export function antiforgeryToken() {
+    return document.querySelector('meta[name="cm-antiforgery"]')?.content
+        ?? document.querySelector('input[name="__RequestVerificationToken"]')?.value
+        ?? '';
+}
+
+/** Headers the gateway asks of state-changing requests from the browser (see the gateway's anti-forgery ADR). */
+export function gatewayHeaders() {
+    const name = document.querySelector('meta[name="cm-gateway-csrf-header"]')?.content;
+    const value = document.querySelector('meta[name="cm-gateway-csrf-token"]')?.content;
+    return name && value ? { [name]: value } : {};
+}
+
+async function send(url, options) {
+    const response = await fetch(url, { credentials: 'same-origin', ...options });
+    if (response.status === 401) {
+        window.location.assign(signInUrl());
+        throw new Error('Signed out');
+    }
+    return response;
+}
+
+export function getHtml(url, signal) {
+    return send(url, { headers: { [FETCH_HEADER]: '1', Accept: 'text/html' }, signal });
+}
+
+export function getJson(url, signal) {
+    return send(url, { headers: { [FETCH_HEADER]: '1', Accept: 'application/json' }, signal });
+}
+
+/** Posts a form (or fields) to the web app, with Razor's anti-forgery token. */
+export function postForm(url, body) {
+    const data = body instanceof FormData ? body : new FormData();
+    if (!(body instanceof FormData) && body) {
+        for (const [key, value] of Object.entries(body)) {
+            data.append(key, value);
+        }
+    }
+    return send(url, {
+        method: 'POST',
+        body: data,
+        headers: {
+            [FETCH_HEADER]: '1',
+            Accept: 'text/html, application/json',
+            RequestVerificationToken: antiforgeryToken(),
+            ...gatewayHeaders(),
+        },
+    });
+}
+
+/** Parses server-rendered HTML (already encoded by Razor) into nodes without running anything. */
+export function parseFragment(html) {
+    const template = document.createElement('template');
+    template.innerHTML = html;
+    return template.content;
+}
+
+export function debounce(action, delay) {
+    let timer;
+    return (...args) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => action(...args), delay);
+    };
+}
+
+export function newClientMessageId() {
+    if (window.crypto?.randomUUID) {
+        return window.crypto.randomUUID();
+    }
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map(b => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
