@@ -15,15 +15,21 @@ export function antiforgeryToken() {
         ?? '';
 }
 
-/** Headers the gateway asks of state-changing requests from the browser (see the gateway's anti-forgery ADR). */
+/** The gateway's own anti-forgery token (from GET /api/session, mirrored in the XSRF-TOKEN cookie), for /api, /hubs and /signout. */
+export function gatewayCsrfToken() {
+    const cookie = document.cookie.split('; ').find(entry => entry.startsWith('XSRF-TOKEN='));
+    return cookie ? decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) : '';
+}
+
 export function gatewayHeaders() {
-    const name = document.querySelector('meta[name="cm-gateway-csrf-header"]')?.content;
-    const value = document.querySelector('meta[name="cm-gateway-csrf-token"]')?.content;
-    return name && value ? { [name]: value } : {};
+    const token = gatewayCsrfToken();
+    return token ? { 'X-CSRF-TOKEN': token } : {};
 }
 
 async function send(url, options) {
     const response = await fetch(url, { credentials: 'same-origin', ...options });
+    // Every answer from the gateway means the session was used just now (it slides the idle timeout).
+    document.dispatchEvent(new CustomEvent('cm:server-contact', { detail: { at: Date.now(), status: response.status } }));
     if (response.status === 401) {
         window.location.assign(signInUrl());
         throw new Error('Signed out');

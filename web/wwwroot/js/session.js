@@ -1,13 +1,13 @@
 // Warns shortly before the gateway ends an idle session, with "Stay signed in". The session's
-// expiry comes from the gateway's /api/session; asking for it again counts as activity.
-import { getJson, signInUrl } from './http.js';
+// expiry comes from the gateway's /api/session; every request the page makes slides it, and
+// asking for the session again (Stay signed in) does too.
+import { gatewayCsrfToken, getJson, signInUrl } from './http.js';
 
 const WARN_BEFORE_MS = 2 * 60 * 1000;
 
-function expiryOf(session) {
-    const candidates = [session?.idleExpiresAt, session?.expiresAt, session?.sessionExpiresAt, session?.expires, session?.absoluteExpiresAt];
-    const times = candidates.map(value => Date.parse(value)).filter(value => !Number.isNaN(value));
-    return times.length ? Math.min(...times) : null;
+function parse(value) {
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? null : time;
 }
 
 export function initSessionWarning() {
@@ -19,16 +19,27 @@ export function initSessionWarning() {
     const stay = panel.querySelector('[data-session-stay]');
     const leave = panel.querySelector('[data-session-leave]');
     let expiresAt = null;
+    let idleWindow = null;
+    let absoluteExpiry = null;
     let warnTimer;
     let tick;
 
+    /** Reads the session; answers when it ends if nothing else happens. */
     async function load() {
         try {
+            const asked = Date.now();
             const response = await getJson('/api/session');
             if (!response.ok) {
                 return null;
             }
-            return expiryOf(await response.json());
+            const session = await response.json();
+            const idle = parse(session.idleExpiresAt);
+            absoluteExpiry = parse(session.absoluteExpiresAt);
+            idleWindow = idle === null ? null : idle - asked;
+            if (session.csrfToken) {
+                document.querySelector('[data-signout-token]')?.setAttribute('value', session.csrfToken);
+            }
+            return [idle, absoluteExpiry].filter(time => time !== null).reduce((a, b) => Math.min(a, b), Infinity);
         } catch {
             return null;
         }
@@ -39,7 +50,7 @@ export function initSessionWarning() {
         clearInterval(tick);
         panel.hidden = true;
         expiresAt = expiry;
-        if (!expiry) {
+        if (!expiry || expiry === Infinity) {
             return;
         }
         panel.dataset.expiresAt = new Date(expiry).toISOString();
@@ -69,6 +80,30 @@ export function initSessionWarning() {
         stay.disabled = false;
     });
     leave.addEventListener('click', () => document.querySelector('[data-signout-form]')?.requestSubmit());
+
+    // The page's own requests (a list refresh, a send) keep the session alive on the gateway.
+    document.addEventListener('cm:server-contact', event => {
+        if (idleWindow === null || event.detail.status === 401 || !panel.hidden) {
+            return;
+        }
+        const slid = Math.min(event.detail.at + idleWindow, absoluteExpiry ?? Infinity);
+        if (expiresAt === null || slid > expiresAt + 1000) {
+            schedule(slid);
+        }
+    });
+
+    // Signing out is a state change at the gateway: it needs the gateway's token, not the web app's.
+    const signOut = document.querySelector('[data-signout-form]');
+    signOut?.addEventListener('submit', async event => {
+        const token = signOut.querySelector('[data-signout-token]');
+        if (token.value) {
+            return;
+        }
+        event.preventDefault();
+        await load();
+        token.value ||= gatewayCsrfToken();
+        signOut.submit();
+    });
 
     load().then(schedule);
 }
