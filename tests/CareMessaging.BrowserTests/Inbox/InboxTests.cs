@@ -18,15 +18,22 @@ public sealed class InboxTests(BrowserStack browser)
         await using var _ = context;
 
         // The cards come from the Stats read model, which follows events: the same figures once it has caught up.
+        string[] figures = ["totalConversations", "unreadMessages", "uniquePatients", "totalMessages"];
+        var seen = string.Empty;
         await PageExtensions.EventuallyAsync(async () =>
         {
             var summary = await Api.GetJsonAsync(context, "/api/conversations/summary");
             await page.ReloadAsync();
-            return await page.StatAsync("totalConversations") == summary.GetProperty("totalConversations").GetInt64()
-                && await page.StatAsync("unreadMessages") == summary.GetProperty("unreadMessages").GetInt64()
-                && await page.StatAsync("uniquePatients") == summary.GetProperty("uniquePatients").GetInt64()
-                && await page.StatAsync("totalMessages") == summary.GetProperty("totalMessages").GetInt64();
-        }, "the four cards equal GET /api/conversations/summary");
+            var expected = figures.Select(f => summary.GetProperty(f).GetInt64()).ToList();
+            var shown = new List<long>();
+            foreach (var figure in figures)
+            {
+                shown.Add(await page.StatAsync(figure));
+            }
+
+            seen = $"cards {string.Join('/', shown)}, summary {string.Join('/', expected)}";
+            return shown.SequenceEqual(expected);
+        }, () => $"the four cards equal GET /api/conversations/summary ({seen})");
 
         await Expect(page.Locator(".stat-card__label")).ToHaveTextAsync(["Total Conversations", "Unread Messages", "Unique Patients", "Total Messages"]);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Messages" })).ToHaveAttributeAsync("aria-current", "page");

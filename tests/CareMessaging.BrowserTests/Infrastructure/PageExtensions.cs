@@ -45,14 +45,17 @@ public static class PageExtensions
     public static Task<bool> IsSameDocumentAsync(this IPage page) => page.EvaluateAsync<bool>("() => window.__sameDocument === 'yes'");
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the request timeout passes.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string because) => EventuallyAsync(condition, () => because);
+
+    /// <summary>Polls <paramref name="condition"/>; on time-out, <paramref name="because"/> says what was last seen.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> because)
     {
         var deadline = DateTime.UtcNow + CareMessaging.Testing.TestTimeouts.Request;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out waiting until {because}.");
+                Assert.Fail($"Timed out waiting until {because()}.");
             }
 
             await Task.Delay(250);

@@ -21,6 +21,23 @@ export function gatewayCsrfToken() {
     return cookie ? decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) : '';
 }
 
+let session;
+
+/**
+ * The gateway's view of the session (GET /api/session): who is signed in, when the session ends,
+ * and the gateway's anti-forgery token. Asked once per page; ask again with refresh.
+ */
+export function sessionInfo({ refresh = false } = {}) {
+    if (!session || refresh) {
+        const asked = Date.now();
+        session = getJson('/api/session')
+            .then(response => (response.ok ? response.json() : null))
+            .then(body => (body ? { ...body, askedAt: asked } : null))
+            .catch(() => null);
+    }
+    return session;
+}
+
 export function gatewayHeaders() {
     const token = gatewayCsrfToken();
     return token ? { 'X-CSRF-TOKEN': token } : {};

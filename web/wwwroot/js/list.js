@@ -103,11 +103,13 @@ export function initConversationList(live) {
         if (!footer || !('IntersectionObserver' in window)) {
             return;
         }
+        // The list scrolls in its own panel on wide screens and with the page on phones.
+        const root = scroller.scrollHeight > scroller.clientHeight ? scroller : null;
         observer = new IntersectionObserver(entries => {
             if (entries.some(entry => entry.isIntersecting)) {
                 loadMore();
             }
-        }, { root: scroller, rootMargin: '120px' });
+        }, { root, rootMargin: '120px' });
         observer.observe(footer);
     }
 
@@ -179,8 +181,7 @@ export function initConversationList(live) {
 function setUnread(item, count) {
     const dot = item.querySelector('[data-unread-dot]');
     const value = Math.max(0, count);
-    if (value > 0) item.dataset.unread = String(value);
-    else delete item.dataset.unread;
+    item.dataset.unread = String(value);
     if (dot) {
         dot.hidden = value === 0;
         const number = dot.querySelector('[data-unread-count]');

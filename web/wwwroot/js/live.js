@@ -1,6 +1,6 @@
 // The live connection to the Notification service's hub, through the gateway. Pushes carry
 // ids and counts only; the page fetches what it shows from the server.
-import { debounce, getJson } from './http.js';
+import { debounce, gatewayCsrfToken, getJson, sessionInfo } from './http.js';
 
 export function connectNotifications() {
     const events = new EventTarget();
@@ -9,8 +9,10 @@ export function connectNotifications() {
         return events;
     }
 
+    // Negotiation is a POST to /hubs/**, which the gateway accepts only with its anti-forgery token.
+    const headers = {};
     const connection = new signalR.HubConnectionBuilder()
-        .withUrl('/hubs/notifications')
+        .withUrl('/hubs/notifications', { headers })
         .withAutomaticReconnect([0, 2000, 5000, 10000, 30000])
         .configureLogging(signalR.LogLevel.Warning)
         .build();
@@ -34,6 +36,10 @@ export function connectNotifications() {
         }
         document.body.dataset.live = 'connecting';
         try {
+            const token = (await sessionInfo())?.csrfToken || gatewayCsrfToken();
+            if (token) {
+                headers['X-CSRF-TOKEN'] = token;
+            }
             await connection.start();
             document.body.dataset.live = 'connected';
             emit('reconnected');

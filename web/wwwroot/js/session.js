@@ -1,7 +1,7 @@
 // Warns shortly before the gateway ends an idle session, with "Stay signed in". The session's
 // expiry comes from the gateway's /api/session; every request the page makes slides it, and
 // asking for the session again (Stay signed in) does too.
-import { gatewayCsrfToken, getJson, signInUrl } from './http.js';
+import { gatewayCsrfToken, sessionInfo, signInUrl } from './http.js';
 
 const WARN_BEFORE_MS = 2 * 60 * 1000;
 
@@ -25,24 +25,18 @@ export function initSessionWarning() {
     let tick;
 
     /** Reads the session; answers when it ends if nothing else happens. */
-    async function load() {
-        try {
-            const asked = Date.now();
-            const response = await getJson('/api/session');
-            if (!response.ok) {
-                return null;
-            }
-            const session = await response.json();
-            const idle = parse(session.idleExpiresAt);
-            absoluteExpiry = parse(session.absoluteExpiresAt);
-            idleWindow = idle === null ? null : idle - asked;
-            if (session.csrfToken) {
-                document.querySelector('[data-signout-token]')?.setAttribute('value', session.csrfToken);
-            }
-            return [idle, absoluteExpiry].filter(time => time !== null).reduce((a, b) => Math.min(a, b), Infinity);
-        } catch {
+    async function load(refresh = false) {
+        const session = await sessionInfo({ refresh });
+        if (!session) {
             return null;
         }
+        const idle = parse(session.idleExpiresAt);
+        absoluteExpiry = parse(session.absoluteExpiresAt);
+        idleWindow = idle === null ? null : idle - session.askedAt;
+        if (session.csrfToken) {
+            document.querySelector('[data-signout-token]')?.setAttribute('value', session.csrfToken);
+        }
+        return [idle, absoluteExpiry].filter(time => time !== null).reduce((a, b) => Math.min(a, b), Infinity);
     }
 
     function schedule(expiry) {
@@ -76,7 +70,7 @@ export function initSessionWarning() {
 
     stay.addEventListener('click', async () => {
         stay.disabled = true;
-        schedule(await load());
+        schedule(await load(true));
         stay.disabled = false;
     });
     leave.addEventListener('click', () => document.querySelector('[data-signout-form]')?.requestSubmit());
@@ -100,7 +94,7 @@ export function initSessionWarning() {
             return;
         }
         event.preventDefault();
-        await load();
+        await load(true);
         token.value ||= gatewayCsrfToken();
         signOut.submit();
     });
