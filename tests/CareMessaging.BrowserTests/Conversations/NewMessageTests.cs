@@ -81,6 +81,7 @@ public sealed class NewMessageTests(BrowserStack browser)
         await Expect(item.Locator("[data-unread-dot]")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(portal, "patient-portal");
         await item.Locator("[data-conversation-link]").ClickAsync();
+        await Expect(portal.Locator("[data-thread][data-ready='true']")).ToBeVisibleAsync();
         await Expect(portal.Messages().Last.Locator(".message__sender")).ToHaveTextAsync(clinician.DisplayName);
         await Expect(portal.Locator("[data-stats]")).ToHaveCountAsync(0);
         var reply = portal.GetByRole(AriaRole.Textbox, new() { Name = "Message" });
@@ -101,6 +102,7 @@ public sealed class NewMessageTests(BrowserStack browser)
 
         // Opening it shows the reply from the patient and takes the badge down again.
         await staffItem.Locator("[data-conversation-link]").ClickAsync();
+        await Expect(staff.Locator("[data-thread][data-ready='true']")).ToBeVisibleAsync();
         await Expect(staff.Messages().Last.Locator(".message__sender")).ToHaveTextAsync($"Patient · {patient.DisplayName}");
         await Expect(staff.UnreadBadge()).ToHaveTextAsync(badgeBefore.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -66,9 +66,10 @@ public sealed class InboxTests(BrowserStack browser)
                     Assert.Equal(0, dots);
                     break;
             }
-        }
 
-        Assert.Contains("filter", page.Url, StringComparison.Ordinal);
+            // The tab stays in the address, so a reload or a shared link shows the same list.
+            Assert.Equal(filter == "all" ? string.Empty : $"?filter={filter}", new Uri(page.Url).Query);
+        }
     }
 
     [Fact]

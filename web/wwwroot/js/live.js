@@ -18,8 +18,9 @@ export function connectNotifications() {
         .build();
 
     const emit = (type, detail) => events.dispatchEvent(new CustomEvent(type, { detail }));
-    connection.on('unreadChanged', payload => emit('unreadChanged', payload));
-    connection.on('messageArrived', payload => emit('messageArrived', payload));
+    // Handlers return nothing: a returned value would answer a client-result call the hub never made.
+    connection.on('unreadChanged', payload => { emit('unreadChanged', payload); });
+    connection.on('messageArrived', payload => { emit('messageArrived', payload); });
     connection.onreconnecting(() => { document.body.dataset.live = 'reconnecting'; });
     connection.onreconnected(() => {
         document.body.dataset.live = 'connected';
