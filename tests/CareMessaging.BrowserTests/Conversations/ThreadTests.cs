@@ -101,6 +101,35 @@ public sealed class ThreadTests(BrowserStack browser)
         Assert.Equal(count, await staff.Messages().CountAsync());
     }
 
+    [Fact]
+    public async Task Resolve_archive_and_reopen_from_the_header_and_archived_takes_no_replies()
+    {
+        var patient = browser.Seed.PatientOf(CareTeam, skip: 5);
+        var (context, staff) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), $"/patients/{patient.PatientId}");
+        await using var _ = context;
+        var id = await OpenFirstConversationOfAsync(staff);
+        var status = staff.Locator("[data-thread-status]");
+        if (await status.InnerTextAsync() != "Open")
+        {
+            await staff.GetByRole(AriaRole.Button, new() { Name = "Reopen" }).ClickAsync();
+            await Expect(status).ToHaveTextAsync("Open");
+        }
+
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await Expect(status).ToHaveTextAsync("Resolved");
+        await Expect(staff.GetByRole(AriaRole.Textbox, new() { Name = "Message" })).ToBeVisibleAsync();
+
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Archive" }).ClickAsync();
+        await Expect(status).ToHaveTextAsync("Archived");
+        await Expect(staff.GetByRole(AriaRole.Textbox, new() { Name = "Message" })).ToHaveCountAsync(0);
+        await Expect(staff.Locator("[data-read-only]")).ToContainTextAsync("Reopen it to reply");
+        Assert.Equal("Archived", (await Api.GetJsonAsync(context, $"/api/conversations/{id}")).GetProperty("conversation").GetProperty("status").GetString());
+
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Reopen" }).ClickAsync();
+        await Expect(status).ToHaveTextAsync("Open");
+        await Expect(staff.GetByRole(AriaRole.Textbox, new() { Name = "Message" })).ToBeVisibleAsync();
+    }
+
     /// <summary>Opens the first conversation on a patient's profile, from the page the browser is on.</summary>
     internal static async Task<Guid> OpenFirstConversationOfAsync(IPage page)
     {

@@ -38,7 +38,32 @@ public sealed class InboxTests(BrowserStack browser)
         await Expect(page.Locator(".stat-card__label")).ToHaveTextAsync(["Total Conversations", "Unread Messages", "Unique Patients", "Total Messages"]);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Messages" })).ToHaveAttributeAsync("aria-current", "page");
         await Expect(page.Locator("[data-signed-in-user]")).ToContainTextAsync(browser.Seed.ClinicianOf(CareTeam).DisplayName);
+        await page.AssertNoInlineScriptOrStyleAsync();
         await Screenshots.SaveAsync(page, "inbox");
+    }
+
+    [Fact]
+    public async Task More_conversations_load_as_the_list_is_scrolled_to_its_end()
+    {
+        var clinician = browser.Seed.ClinicianOf("oncology");
+        var (context, page) = await browser.SignedInAsync(clinician, "/inbox");
+        await using var _ = context;
+        var patients = browser.Seed.Patients.Where(p => p.CareTeam == "oncology").Select(p => p.PatientId).ToList();
+        for (var i = 0; (await ListAsync(context, "filter=all&limit=100")).Count <= Web.PageSize; i++)
+        {
+            await Api.StartConversationAsync(context, patients[i % patients.Count], $"Follow-up visit {i + 1}", "Please book your follow-up visit.");
+        }
+
+        await page.ReloadAsync();
+        Assert.Equal(Web.PageSize, await page.ConversationItems().CountAsync());
+        await page.Locator("[data-list-scroller]").EvaluateAsync("s => { s.scrollTop = s.scrollHeight; }");
+
+        var expected = (await ListAsync(context, "filter=all&limit=100")).Select(c => c.GetProperty("id").GetGuid()).ToList();
+        await PageExtensions.EventuallyAsync(async () => (await page.ConversationItems().CountAsync()) >= Math.Min(expected.Count, 2 * Web.PageSize),
+            "scrolling to the end loaded the next page");
+        var shown = await page.ConversationIdsAsync();
+        Assert.Equal(shown.Distinct().Count(), shown.Count);
+        Assert.Equal(expected.Take(shown.Count), shown);
     }
 
     [Fact]
@@ -146,6 +171,12 @@ public sealed class InboxTests(BrowserStack browser)
         Assert.Equal(0, opened.GetProperty("conversation").GetProperty("unreadCount").GetInt64());
         await Expect(page.ConversationItem(id).Locator("[data-unread-dot]")).ToBeHiddenAsync();
         await Screenshots.SaveAsync(page, "thread");
+    }
+
+    /// <summary>The inbox shows this many conversations before "Load more".</summary>
+    private static class Web
+    {
+        public const int PageSize = 25;
     }
 
     private static async Task<IReadOnlyList<JsonElement>> ListAsync(IBrowserContext context, string query) =>

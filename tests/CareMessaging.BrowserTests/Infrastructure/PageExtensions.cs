@@ -44,6 +44,15 @@ public static class PageExtensions
 
     public static Task<bool> IsSameDocumentAsync(this IPage page) => page.EvaluateAsync<bool>("() => window.__sameDocument === 'yes'");
 
+    /// <summary>The gateway's Content-Security-Policy allows no inline script or style: the page must have none.</summary>
+    public static async Task AssertNoInlineScriptOrStyleAsync(this IPage page)
+    {
+        Assert.Equal(0, await page.Locator("script:not([src]), style, [style]").CountAsync());
+        var handlers = await page.EvaluateAsync<int>(
+            "() => [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length");
+        Assert.Equal(0, handlers);
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds or the request timeout passes.</summary>
     public static Task EventuallyAsync(Func<Task<bool>> condition, string because) => EventuallyAsync(condition, () => because);
 

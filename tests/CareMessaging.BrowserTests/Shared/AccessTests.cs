@@ -51,6 +51,38 @@ public sealed class AccessTests(BrowserStack browser)
     }
 
     [Fact]
+    public async Task Sign_out_ends_the_session_and_the_inbox_asks_to_sign_in_again()
+    {
+        var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf("endocrinology"), "/inbox");
+        await using var _ = context;
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/inbox", StringComparison.Ordinal));
+        await page.GotoAsync("/inbox");
+        await Expect(page.Locator("#UserName")).ToBeVisibleAsync();
+        Assert.Equal(401, (await context.APIRequest.GetAsync("/api/session")).Status);
+    }
+
+    [Fact]
+    public async Task A_post_without_the_anti_forgery_token_is_refused_and_sends_nothing()
+    {
+        var patient = browser.Seed.PatientOf("endocrinology", skip: 1);
+        var conversation = browser.Seed.Conversations.First(c => c.PatientId == patient.PatientId);
+        var (context, page) = await browser.SignedInAsync(patient, $"/portal/{conversation.Id}");
+        await using var _ = context;
+        var before = await page.Messages().CountAsync();
+
+        var forged = await context.APIRequest.PostAsync($"/conversations/{conversation.Id}?handler=Send", new APIRequestContextOptions
+        {
+            Form = context.APIRequest.CreateFormData().Set("Body", "Sent by another site").Set("ClientMessageId", Guid.NewGuid().ToString()),
+        });
+        Assert.Equal(400, forged.Status);
+
+        await page.ReloadAsync();
+        Assert.Equal(before, await page.Messages().CountAsync());
+    }
+
+    [Fact]
     public async Task Signed_out_browser_is_sent_to_sign_in_and_brought_back()
     {
         await using var context = await browser.NewContextAsync();

@@ -23,9 +23,9 @@ export function initConversationList(live) {
     };
     let pending;
 
-    const listUrl = ({ cursor, limit } = {}) => {
-        const params = new URLSearchParams({ filter: state.filter });
-        if (state.query.trim()) params.set('q', state.query.trim());
+    const listUrl = ({ cursor, limit, filter = state.filter, query = state.query } = {}) => {
+        const params = new URLSearchParams({ filter });
+        if (query.trim()) params.set('q', query.trim());
         if (cursor) params.set('cursor', cursor);
         if (limit) params.set('limit', String(limit));
         if (selected) params.set('selected', selected);
@@ -38,9 +38,11 @@ export function initConversationList(live) {
         const count = region.querySelectorAll('[data-conversation-id]').length;
         const limit = keepCount ? Math.min(MAX_PAGE, Math.max(PAGE_SIZE, count)) : PAGE_SIZE;
         const focusedId = document.activeElement?.closest('[data-conversation-id]')?.dataset.conversationId;
+        // What this request asks for; the user may type on while it is on its way.
+        const { filter, query } = state;
         panel.setAttribute('aria-busy', 'true');
         try {
-            const response = await getHtml(listUrl({ limit }), pending.signal);
+            const response = await getHtml(listUrl({ limit, filter, query }), pending.signal);
             if (!response.ok) {
                 return;
             }
@@ -50,8 +52,8 @@ export function initConversationList(live) {
             if (focusedId) {
                 region.querySelector(`[data-conversation-id="${focusedId}"] [data-conversation-link]`)?.focus();
             }
-            panel.dataset.loadedQuery = state.query;
-            panel.dataset.loadedFilter = state.filter;
+            panel.dataset.loadedQuery = query;
+            panel.dataset.loadedFilter = filter;
             if (!keepCount) {
                 const shown = region.querySelectorAll('[data-conversation-id]').length;
                 announce(shown === 0 ? 'No conversations found' : `${shown} conversations shown`);
