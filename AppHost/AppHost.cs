@@ -1,5 +1,6 @@
 using CareMessaging.AppHost;
 using CareMessaging.AppHost.Infrastructure;
+using CareMessaging.AppHost.Security;
 using CareMessaging.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -13,47 +14,73 @@ if (builder.Configuration.GetValue<bool>("AppHost:InfrastructureOnly"))
     return;
 }
 
+// Sign-in: the gateway's public address is the issuer users see; keys and client secrets are secret parameters.
+var gatewayAddress = GatewayEndpoint.Resolve(builder.Configuration);
+var issuer = $"{gatewayAddress.Url}/identity/";
+var secrets = IdentitySecrets.Add(builder, infrastructure.Mode);
+// Demo accounts and data for local runs only (never with external infrastructure); a deployment seeds nothing.
+var seedDemo = builder.Configuration.GetValue(
+    "Seed:Demo", builder.ExecutionContext.IsRunMode && infrastructure.Mode != InfrastructureMode.External).ToString();
+
 // Services, each with its own store, all on the message bus.
 var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames.Identity)
     .WithReference(infrastructure.IdentityDb).WaitFor(infrastructure.IdentityDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithOpenIdConnectServer(issuer, gatewayAddress.Url, secrets)
+    .WithEnvironment("Seed__Demo", seedDemo)
     .WithHttpHealthCheck("/health");
 
+// Message bodies are encrypted at rest with a key from a secret parameter.
+var conversationKeyId = builder.Configuration["Conversation:EncryptionKeyId"] is { Length: > 0 } keyId ? keyId : "k1";
 var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(ResourceNames.Conversation)
     .WithReference(infrastructure.ConversationDb).WaitFor(infrastructure.ConversationDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithEnvironment("Encryption__ActiveKeyId", conversationKeyId)
+    .WithEnvironment($"Encryption__Keys__{conversationKeyId}", infrastructure.ConversationEncryptionKey)
+    .WithEnvironment("Seed__Demo", seedDemo)
+    .WithTokenValidation(identity, issuer)
     .WithHttpHealthCheck("/health");
 
 var notification = builder.AddProject<Projects.CareMessaging_Notification>(ResourceNames.Notification)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithTokenValidation(identity, issuer)
+    .WithServiceClient(ResourceNames.Notification, secrets.NotificationClientSecret, OAuthScopes.ReadModel)
     .WithHttpHealthCheck("/health");
 
 var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit)
     .WithReference(infrastructure.AuditDb).WaitFor(infrastructure.AuditDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithTokenValidation(identity, issuer)
     .WithHttpHealthCheck("/health");
 
 var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats)
     .WithReference(infrastructure.StatsDb).WaitFor(infrastructure.StatsDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithTokenValidation(identity, issuer)
+    .WithServiceClient(ResourceNames.Stats, secrets.StatsClientSecret, OAuthScopes.ReadModel)
     .WithHttpHealthCheck("/health");
 
-// The front end, and the gateway in front of everything: the only public entry.
+// The front end, and the gateway in front of everything: the only public entry, and the
+// browsers' OpenID Connect client with sessions in Redis.
 var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
     .WithReference(conversation).WaitFor(conversation)
     .WithReference(stats).WaitFor(stats)
     .WithReference(notification).WaitFor(notification)
+    .WithTokenValidation(identity, issuer)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithReference(web).WaitFor(web)
     .WithReference(identity).WaitFor(identity)
     .WithReference(conversation).WaitFor(conversation)
     .WithReference(notification).WaitFor(notification)
     .WithReference(audit).WaitFor(audit)
     .WithReference(stats).WaitFor(stats)
-    .WithPublicEndpoint(builder.Configuration)
+    .WithOpenIdConnectClient(identity, issuer, secrets.GatewayClientSecret)
+    .WithPublicEndpoint(gatewayAddress)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -8,28 +8,40 @@ namespace CareMessaging.AppHost;
 /// <summary>
 /// Gives the gateway a stable local port (Gateway:Port, default 8400) so bookmarks and the
 /// printed address keep working across runs, and prints that address once the gateway is up.
+/// The public address is known before anything starts, because the Identity service's issuer
+/// and the gateway's registered redirect addresses are derived from it.
 /// </summary>
 internal static class GatewayEndpoint
 {
     public const int DefaultPort = 8400;
 
-    public static IResourceBuilder<ProjectResource> WithPublicEndpoint(
-        this IResourceBuilder<ProjectResource> gateway, IConfiguration configuration)
+    /// <summary>Where browsers reach the gateway: <c>Gateway:PublicUrl</c> when deployed behind an ingress, else the local port.</summary>
+    public sealed record PublicAddress(int Port, bool RequestedPortTaken, string Url);
+
+    public static PublicAddress Resolve(IConfiguration configuration)
     {
         var requested = configuration.GetValue("Gateway:Port", DefaultPort);
         // 0 asks for any free port (tests); a taken port falls back to a free one rather than failing the start.
-        int? port = requested > 0 && IsFree(requested) ? requested : null;
+        var port = requested > 0 && IsFree(requested) ? requested : AnyFreePort();
+        var url = configuration["Gateway:PublicUrl"] is { Length: > 0 } configured
+            ? configured.TrimEnd('/')
+            : $"http://localhost:{port}";
+        return new PublicAddress(port, requested > 0 && port != requested, url);
+    }
 
+    public static IResourceBuilder<ProjectResource> WithPublicEndpoint(
+        this IResourceBuilder<ProjectResource> gateway, PublicAddress address)
+    {
         gateway.WithExternalHttpEndpoints()
-            .WithEndpoint("http", endpoint => endpoint.Port = port);
+            .WithEndpoint("http", endpoint => endpoint.Port = address.Port);
 
         gateway.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (@event, _) =>
         {
             var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CareMessaging");
             var url = gateway.Resource.GetEndpoint("http").Url;
-            if (requested > 0 && port is null)
+            if (address.RequestedPortTaken)
             {
-                logger.LogWarning("Port {Port} was taken, so the gateway listens on another port", requested);
+                logger.LogWarning("The requested port was taken, so the gateway listens on port {Port}", address.Port);
             }
 
             logger.LogInformation("CareMessaging is ready at {GatewayUrl}", url);
@@ -51,5 +63,14 @@ internal static class GatewayEndpoint
         {
             return false;
         }
+    }
+
+    private static int AnyFreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }

@@ -37,6 +37,24 @@ public static class Authentication
                 {
                     options.TokenValidationParameters.ValidIssuer = issuer;
                 }
+
+                // A hospital identity provider may name claims differently (see ClaimMapping).
+                var claimMap = ClaimMapping.Read(section);
+                if (claimMap.Count > 0)
+                {
+                    options.Events = new JwtBearerEvents
+                    {
+                        OnTokenValidated = context =>
+                        {
+                            if (context.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                            {
+                                ClaimMapping.Apply(identity, claimMap);
+                            }
+
+                            return Task.CompletedTask;
+                        },
+                    };
+                }
             });
 
         builder.Services.AddCareMessagingPolicies();
@@ -60,7 +78,7 @@ public static class Policies
     public const string ReadModelExport = "read-model-export";
 
     /// <summary>The OAuth scope a service client needs for <see cref="ReadModelExport"/>.</summary>
-    public const string ReadModelScope = "caremessaging.readmodel";
+    public const string ReadModelScope = OAuthScopes.ReadModel;
 
     public static IServiceCollection AddCareMessagingPolicies(this IServiceCollection services)
     {

@@ -1,4 +1,6 @@
+using CareMessaging.Gateway.Apis;
 using CareMessaging.Gateway.Extensions;
+using CareMessaging.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,8 +10,12 @@ builder.AddGatewayServices();
 var app = builder.Build();
 
 app.UseSecurityHeaders();
+app.UseRequestBodyLimit();
 app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.UseCsrfProtection();
+app.MapSignInApi();
+app.MapSessionApi();
+app.MapGatewayProxy();
 app.MapUnknownApiRoutes();
 
 await app.RunAsync();

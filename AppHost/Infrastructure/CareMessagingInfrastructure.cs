@@ -14,10 +14,18 @@ public sealed record CareMessagingInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> StatsDb,
     IResourceBuilder<IResourceWithConnectionString> IdentityDb,
     IResourceBuilder<IResourceWithConnectionString> Redis,
-    IResourceBuilder<IResourceWithConnectionString> Messaging);
+    IResourceBuilder<IResourceWithConnectionString> Messaging,
+    IResourceBuilder<ParameterResource> ConversationEncryptionKey);
 
 public static class CareMessagingInfrastructureExtensions
 {
+    /// <summary>
+    /// The secret parameter holding the Conversation service's active encryption key (32 random
+    /// bytes, base64). Processes mode generates it into the state folder; the other modes read it
+    /// from <c>Parameters:conversation-encryption-key</c> (user secrets or the deployment's store).
+    /// </summary>
+    public const string ConversationEncryptionKeyParameter = "conversation-encryption-key";
+
     public static CareMessagingInfrastructure AddCareMessagingInfrastructure(this IDistributedApplicationBuilder builder)
     {
         var mode = InfrastructureModeSelector.Select(builder.Configuration);
@@ -45,7 +53,8 @@ public static class CareMessagingInfrastructureExtensions
             postgres.AddDatabase(ResourceNames.StatsDb),
             postgres.AddDatabase(ResourceNames.IdentityDb),
             redis,
-            messaging);
+            messaging,
+            builder.AddParameter(ConversationEncryptionKeyParameter, state.Credentials.ConversationEncryptionKey!, secret: true));
     }
 
     private static CareMessagingInfrastructure AddContainers(IDistributedApplicationBuilder builder)
@@ -61,7 +70,8 @@ public static class CareMessagingInfrastructureExtensions
             postgres.AddDatabase(ResourceNames.StatsDb),
             postgres.AddDatabase(ResourceNames.IdentityDb),
             redis,
-            messaging);
+            messaging,
+            builder.AddParameter(ConversationEncryptionKeyParameter, secret: true));
     }
 
     /// <summary>
@@ -77,5 +87,6 @@ public static class CareMessagingInfrastructureExtensions
             builder.AddConnectionString(ResourceNames.StatsDb),
             builder.AddConnectionString(ResourceNames.IdentityDb),
             builder.AddConnectionString(ResourceNames.Redis),
-            builder.AddConnectionString(ResourceNames.Messaging));
+            builder.AddConnectionString(ResourceNames.Messaging),
+            builder.AddParameter(ConversationEncryptionKeyParameter, secret: true));
 }

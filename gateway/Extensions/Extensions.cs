@@ -1,4 +1,10 @@
+using CareMessaging.Contracts;
+using CareMessaging.Gateway.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using StackExchange.Redis;
 
 namespace CareMessaging.Gateway.Extensions;
 
@@ -9,17 +15,49 @@ internal static class Extensions
 
     public static void AddGatewayServices(this IHostApplicationBuilder builder)
     {
+        var maxBody = builder.Configuration.GetValue("Gateway:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize =
-                builder.Configuration.GetValue("Gateway:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
+            kestrel.Limits.MaxRequestBodySize = maxBody;
         });
+
+        builder.AddRedisClient(ResourceNames.Redis);
+        builder.AddMessaging(ResourceNames.Gateway);
+
+        // Cookies, anti-forgery tokens and stored sessions are protected with keys that every replica shares.
+        builder.Services.AddDataProtection().SetApplicationName("CareMessaging.Gateway");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
+            options.XmlRepository = new RedisXmlRepository(
+                () => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), "cm:gateway:data-protection-keys"));
+
+        builder.AddBrowserAuthentication();
+        builder.AddCsrfProtection();
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddServiceDiscoveryDestinationResolver();
+            .AddServiceDiscoveryDestinationResolver()
+            .AddTokenRelay();
     }
+
+    /// <summary>A body larger than the limit is refused before anything else looks at the request.</summary>
+    public static void UseRequestBodyLimit(this WebApplication app)
+    {
+        var maxBody = app.Configuration.GetValue("Gateway:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
+        app.Use((context, next) => context.Request.ContentLength > maxBody
+            ? BrowserAuthentication.Problem(context, StatusCodes.Status413PayloadTooLarge, "Request too large",
+                $"Requests are limited to {maxBody / 1024} KiB.")
+            : next(context));
+    }
+
+    public static void MapGatewayProxy(this WebApplication app) =>
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(TokenRelay.AttachTokenAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
 
     /// <summary>
     /// An /api path that no service owns is answered here, as ProblemDetails, rather than
@@ -29,5 +67,5 @@ internal static class Extensions
         app.Map("/api/{**rest}", static () => TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "Not found",
-            detail: "No API answers at this address."));
+            detail: "No API answers at this address.")).AllowAnonymous();
 }

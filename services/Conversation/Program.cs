@@ -1,5 +1,7 @@
+using CareMessaging.Conversation.Apis;
 using CareMessaging.Conversation.Data;
 using CareMessaging.Conversation.Extensions;
+using CareMessaging.Conversation.Seeding;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +12,9 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapConversationOpenApi();
+app.MapConversationsApi();
+app.MapPatientsApi();
 
 await app.MigrateDatabaseAsync<ConversationDbContext>();
+await app.SeedDemoDataAsync();
 await app.RunAsync();

@@ -37,23 +37,37 @@ public sealed class LocalState
         {
             credentials = JsonSerializer.Deserialize<LocalCredentials>(File.ReadAllText(file))
                 ?? throw new InvalidOperationException($"{file} is empty. Wipe the state folder (./run.sh --wipe) to start afresh.");
+            // A state folder from before a secret existed keeps its data and gets the new secret.
+            if (string.IsNullOrEmpty(credentials.ConversationEncryptionKey))
+            {
+                credentials = credentials with { ConversationEncryptionKey = NewEncryptionKey() };
+                Write(file, credentials);
+            }
         }
         else
         {
-            credentials = new LocalCredentials(NewSecret(), NewSecret(), NewSecret());
-            File.WriteAllText(file, JsonSerializer.Serialize(credentials));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            credentials = new LocalCredentials(NewSecret(), NewSecret(), NewSecret(), NewEncryptionKey());
+            Write(file, credentials);
         }
 
         return new LocalState(directory, credentials);
     }
 
+    private static void Write(string file, LocalCredentials credentials)
+    {
+        File.WriteAllText(file, JsonSerializer.Serialize(credentials));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    // AES-256: 32 random bytes, in the base64 form the Conversation service's key ring reads.
+    private static string NewEncryptionKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     // Hex keeps the secrets safe inside amqp:// URIs and Redis configuration lines.
     private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 }
 
-/// <summary>Passwords generated for the local servers on first start.</summary>
-public sealed record LocalCredentials(string PostgresPassword, string RedisPassword, string RabbitMqPassword);
+/// <summary>Passwords generated for the local servers on first start, and the key that encrypts message bodies at rest.</summary>
+public sealed record LocalCredentials(string PostgresPassword, string RedisPassword, string RabbitMqPassword, string? ConversationEncryptionKey = null);

@@ -1,10 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace CareMessaging.Contracts.Conversations;
 
 // Events owned by the Conversation service. They carry ids and counts only: never a message
 // body, a topic or a patient's name (PHI minimisation); consumers that need more ask the
-// Conversation service over HTTP.
+// Conversation service over HTTP. Enums travel as their names, whatever serializer options a
+// consumer or an HTTP client uses.
 
 /// <summary>Who sent a message: a member of the care team or the patient.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SenderKind>))]
 public enum SenderKind
 {
     Staff,
@@ -12,6 +16,7 @@ public enum SenderKind
 }
 
 /// <summary>Where a conversation is in its workflow: inquiry and exchange (Open), Resolved, Archived (read-only until reopened).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ConversationStatus>))]
 public enum ConversationStatus
 {
     Open,

@@ -7,5 +7,8 @@ namespace CareMessaging.Conversation.Data;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<ConversationDbContext>
 {
     public ConversationDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<ConversationDbContext>().UseNpgsql("Host=localhost;Database=conversationdb").Options);
+        new(new DbContextOptionsBuilder<ConversationDbContext>()
+            .UseNpgsql("Host=localhost;Database=conversationdb")
+            .UseSnakeCaseNamingConvention()
+            .Options);
 }

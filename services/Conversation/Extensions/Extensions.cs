@@ -1,5 +1,17 @@
+using System.Text.Json.Serialization;
 using CareMessaging.Contracts;
+using CareMessaging.Conversation.Access;
+using CareMessaging.Conversation.Apis;
+using CareMessaging.Conversation.Conversations;
 using CareMessaging.Conversation.Data;
+using CareMessaging.Conversation.Encryption;
+using CareMessaging.Conversation.Messages;
+using CareMessaging.Conversation.Outbox;
+using CareMessaging.Conversation.Patients;
+using CareMessaging.Conversation.ReadState;
+using CareMessaging.Conversation.Seeding;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Conversation.Extensions;
 
@@ -9,7 +21,11 @@ internal static class Extensions
 
     public static void AddConversationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<ConversationDbContext>(ResourceNames.ConversationDb);
+        builder.AddNpgsqlDbContext<ConversationDbContext>(ResourceNames.ConversationDb,
+            // Writes use explicit transactions with row locks, which EF's retrying strategy cannot
+            // replay; a failed request is retried by its client with the same clientMessageId instead.
+            settings => settings.DisableRetry = true,
+            options => options.UseSnakeCaseNamingConvention());
         builder.AddMessaging(ResourceNames.Conversation);
         builder.AddDefaultAuthentication(audience: ResourceNames.Conversation);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
@@ -17,6 +33,34 @@ internal static class Extensions
             document.Info.Title = ApiTitle;
             return Task.CompletedTask;
         }));
+
+        // Bad input is answered with a ProblemDetails that names the field, never a bare 400 or a 500.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddHttpContextAccessor();
+
+        builder.Services.AddOptions<EncryptionOptions>()
+            .Bind(builder.Configuration.GetSection(EncryptionOptions.SectionName))
+            .Validate(options => KeyRing.Problem(options) is null, "The encryption key ring is not configured correctly; see Encryption:ActiveKeyId and Encryption:Keys.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<KeyRing>();
+        builder.Services.AddSingleton<ProtectedFields>();
+
+        builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.SectionName));
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<OutboxWriter>();
+        builder.Services.AddHostedService<OutboxDispatcher>();
+
+        builder.Services.AddScoped<AccessEvents>();
+        builder.Services.AddScoped<ConversationQueries>();
+        builder.Services.AddScoped<ConversationCommands>();
+        builder.Services.AddScoped<ReadModelExport>();
+        builder.Services.AddScoped<MessageWriter>();
+        builder.Services.AddScoped<MessageQueries>();
+        builder.Services.AddScoped<ReadHorizons>();
+        builder.Services.AddScoped<PatientDirectory>();
+        builder.Services.AddScoped<DemoSeeder>();
     }
 
     public static void MapConversationOpenApi(this WebApplication app) =>

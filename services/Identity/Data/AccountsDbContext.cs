@@ -4,6 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Identity.Data;
 
-/// <summary>Accounts, roles and their claims, in the Identity service's own database.</summary>
+/// <summary>
+/// Accounts and their claims (ASP.NET Core Identity), and the OpenID Connect server's clients,
+/// scopes, authorizations and tokens (OpenIddict, added through <c>UseOpenIddict()</c>), in the
+/// Identity service's own database.
+/// </summary>
 public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options)
     : IdentityDbContext<IdentityUser>(options);

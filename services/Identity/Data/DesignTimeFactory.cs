@@ -7,5 +7,5 @@ namespace CareMessaging.Identity.Data;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<AccountsDbContext>
 {
     public AccountsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<AccountsDbContext>().UseNpgsql("Host=localhost;Database=identitydb").Options);
+        new(new DbContextOptionsBuilder<AccountsDbContext>().UseNpgsql("Host=localhost;Database=identitydb").UseOpenIddict().Options);
 }

@@ -1,5 +1,11 @@
+using System.Threading.RateLimiting;
 using CareMessaging.Contracts;
+using CareMessaging.Identity.Accounts;
 using CareMessaging.Identity.Data;
+using CareMessaging.Identity.Oidc;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Identity.Extensions;
 
@@ -15,9 +21,79 @@ internal static class Extensions
 
     public static void AddIdentityServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb);
+        var settings = builder.Configuration.GetSection(IdentitySettings.SectionName).Get<IdentitySettings>() ?? new IdentitySettings();
+        builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
+
+        builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseOpenIddict());
         builder.AddMessaging(ResourceNames.Identity);
+
+        builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
+            {
+                options.Password.RequiredLength = 12;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = false;
+            })
+            .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddDefaultTokenProviders();
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            // Held only between signing in here and the gateway receiving its code.
+            cookie.Cookie.Name = "cm.identity";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            cookie.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+            cookie.SlidingExpiration = false;
+            cookie.LoginPath = "/account/signin";
+            cookie.LogoutPath = "/account/signout";
+            cookie.AccessDeniedPath = "/account/signin";
+        });
+
+        // Access tokens for this service's own API (GET /identity/api/account).
         builder.AddDefaultAuthentication(audience: ResourceNames.Identity);
+        builder.AddOidcServer(settings);
+
+        builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizePage("/Account/MfaEnrol"));
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "cm.identity.af";
+            antiforgery.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<SignInAudit>();
+        builder.Services.AddScoped<PasswordCheck>();
+        builder.Services.AddScoped<ClientRegistration>();
+        builder.Services.AddScoped<DemoAccountSeeder>();
+
+        var limits = builder.Configuration.GetSection("Identity:RateLimits").Get<SignInRateLimitSettings>() ?? new SignInRateLimitSettings();
+        builder.Services.AddSingleton(new SignInRateLimits(limits));
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Request.Path.StartsWithSegments("/connect/token")
+                    ? RateLimitPartition.GetSlidingWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new SlidingWindowRateLimiterOptions
+                    {
+                        PermitLimit = limits.TokenRequestsPerMinutePerAddress,
+                        Window = TimeSpan.FromMinutes(1),
+                        SegmentsPerWindow = 6,
+                        QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter("other"));
+        });
+
+        // The gateway forwards the browser's host, scheme and address: redirects and the client
+        // address in sign-in events then name what the browser sees. Only the gateway reaches this
+        // service (see docs/decisions/0002), so the forwarded headers are trusted from any peer.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+        });
+
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = ApiTitle;
@@ -27,4 +103,12 @@ internal static class Extensions
 
     public static void MapIdentityOpenApi(this WebApplication app) =>
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+
+    /// <summary>Registers the clients and scopes, then the demo accounts when asked for.</summary>
+    public static async Task PrepareAccountsAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ClientRegistration>().RegisterAsync(app.Lifetime.ApplicationStopping);
+        await scope.ServiceProvider.GetRequiredService<DemoAccountSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+    }
 }

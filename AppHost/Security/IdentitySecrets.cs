@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CareMessaging.AppHost.Infrastructure;
+using CareMessaging.AppHost.Infrastructure.Processes;
+
+namespace CareMessaging.AppHost.Security;
+
+/// <summary>
+/// The Identity service's token keys and the OpenID Connect client secrets, as secret parameters.
+/// Local runs (processes and containers modes) generate them once into the state folder, beside
+/// the other local credentials; with external infrastructure they must be supplied
+/// (<c>Parameters:identity-signing-key</c> and so on, from user secrets or the deployment's store).
+/// </summary>
+public sealed record IdentitySecrets(
+    IResourceBuilder<ParameterResource> SigningKey,
+    IResourceBuilder<ParameterResource> EncryptionKey,
+    IResourceBuilder<ParameterResource> GatewayClientSecret,
+    IResourceBuilder<ParameterResource> NotificationClientSecret,
+    IResourceBuilder<ParameterResource> StatsClientSecret)
+{
+    public const string FileName = "identity-secrets.json";
+
+    public static IdentitySecrets Add(IDistributedApplicationBuilder builder, InfrastructureMode mode)
+    {
+        var local = mode == InfrastructureMode.External ? null : LocalIdentitySecrets.Open(builder.Configuration, builder.AppHostDirectory);
+        return new IdentitySecrets(
+            Parameter(builder, "identity-signing-key", local?.SigningKey),
+            Parameter(builder, "identity-encryption-key", local?.EncryptionKey),
+            Parameter(builder, "gateway-client-secret", local?.GatewayClientSecret),
+            Parameter(builder, "notification-client-secret", local?.NotificationClientSecret),
+            Parameter(builder, "stats-client-secret", local?.StatsClientSecret));
+    }
+
+    private static IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationBuilder builder, string name, string? localValue) =>
+        localValue is null ? builder.AddParameter(name, secret: true) : builder.AddParameter(name, localValue, secret: true);
+}
+
+/// <summary>The generated values, kept in <c>&lt;state folder&gt;/identity-secrets.json</c> (mode 600).</summary>
+public sealed record LocalIdentitySecrets(
+    string SigningKey,
+    string EncryptionKey,
+    string GatewayClientSecret,
+    string NotificationClientSecret,
+    string StatsClientSecret)
+{
+    public static LocalIdentitySecrets Open(IConfiguration configuration, string appHostDirectory)
+    {
+        var directory = Path.GetFullPath(
+            configuration[LocalState.ConfigurationKey] is { Length: > 0 } configured
+                ? configured
+                : Path.Combine(appHostDirectory, "..", ".state"));
+        Directory.CreateDirectory(directory);
+        return OpenFile(Path.Combine(directory, IdentitySecrets.FileName));
+    }
+
+    public static LocalIdentitySecrets OpenFile(string file)
+    {
+        if (File.Exists(file))
+        {
+            return JsonSerializer.Deserialize<LocalIdentitySecrets>(File.ReadAllText(file))
+                ?? throw new InvalidOperationException($"{file} is empty. Delete it to generate new keys (every signed-in session ends).");
+        }
+
+        using var rsa = RSA.Create(2048);
+        var secrets = new LocalIdentitySecrets(
+            Convert.ToBase64String(rsa.ExportPkcs8PrivateKey()),
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            NewSecret(),
+            NewSecret(),
+            NewSecret());
+        File.WriteAllText(file, JsonSerializer.Serialize(secrets));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return secrets;
+    }
+
+    private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+}

@@ -1,0 +1,30 @@
+namespace CareMessaging.Gateway.Sessions;
+
+/// <summary>
+/// Browser sessions (section <c>Session</c>): an idle timeout that slides with every request and
+/// an absolute lifetime from sign-in, both measured with the injected <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class SessionSettings
+{
+    public const string SectionName = "Session";
+
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>The access token is refreshed when it expires within this margin.</summary>
+    public TimeSpan RefreshBefore { get; set; } = TimeSpan.FromSeconds(60);
+
+    public string CookieName { get; set; } = "cm.session";
+}
+
+/// <summary>One signed-in browser session as the session list shows it.</summary>
+public sealed record SessionInfo(
+    string SessionId,
+    string UserId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset LastSeenAt,
+    DateTimeOffset IdleExpiresAt,
+    DateTimeOffset AbsoluteExpiresAt,
+    string? Device,
+    string? IpAddress);

@@ -1,0 +1,127 @@
+using CareMessaging.Contracts.Conversations;
+using CareMessaging.Conversation.Data;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using System.Text.Json;
+
+namespace CareMessaging.Conversation.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows to RabbitMQ through MassTransit and marks them sent.
+/// Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> inside a transaction that lasts until they
+/// are marked, so several replicas share the work without publishing a row twice in the normal
+/// case. A crash between publishing and committing publishes the row again: delivery is
+/// at-least-once, and consumers deduplicate by event id. While the broker is down the batch
+/// fails, the rows stay unsent, and the dispatcher retries with a growing pause.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private static readonly IReadOnlyDictionary<string, Type> EventTypes = typeof(ConversationStarted).Assembly.GetTypes()
+        .Where(type => typeof(Contracts.IIntegrationEvent).IsAssignableFrom(type) && type is { IsClass: true, IsAbstract: false })
+        .ToDictionary(type => type.FullName!);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var published = await DispatchBatchAsync(settings, stoppingToken);
+                if (failures > 0)
+                {
+                    LogRecovered(logger, failures);
+                    failures = 0;
+                }
+
+                if (published < settings.BatchSize)
+                {
+                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                failures++;
+                var pause = TimeSpan.FromTicks(Math.Min(
+                    settings.MaxBackoff.Ticks,
+                    settings.InitialBackoff.Ticks * (1L << Math.Min(failures - 1, 20))));
+                LogPublishFailed(logger, failures, pause.TotalSeconds, exception.GetType().Name, exception.Message);
+                try
+                {
+                    await Task.Delay(pause, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch of unsent rows; returns how many were published.</summary>
+    internal async Task<int> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConversationDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var batch = await db.OutboxMessages
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(cancellationToken);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var published = 0;
+        try
+        {
+            foreach (var row in batch)
+            {
+                var type = EventTypes.TryGetValue(row.EventType, out var known)
+                    ? known
+                    : throw new InvalidOperationException($"Outbox row {row.Id} has an unknown event type {row.EventType}.");
+                var message = JsonSerializer.Deserialize(row.Payload, type, OutboxWriter.JsonOptions)!;
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(settings.PublishTimeout);
+                await bus.Publish(message, type, context => context.MessageId = row.EventId, timeout.Token);
+
+                row.SentAt = clock.GetUtcNow();
+                row.Attempts++;
+                published++;
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failed = batch[published];
+            failed.Attempts++;
+            failed.LastError = $"{exception.GetType().Name}: {exception.Message}";
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+            throw;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return published;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox events failed ({Failures} in a row); retrying in {PauseSeconds} s: {ExceptionType}: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, int failures, double pauseSeconds, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing outbox events works again after {Failures} failed attempts")]
+    private static partial void LogRecovered(ILogger logger, int failures);
+}

@@ -1,0 +1,80 @@
+using CareMessaging.Conversation.Access;
+using CareMessaging.Conversation.Conversations;
+using CareMessaging.Conversation.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CareMessaging.Conversation.Patients;
+
+/// <summary>A patient as the directory shows them to their care team.</summary>
+public sealed record PatientView
+{
+    public required string PatientId { get; init; }
+
+    public required string GivenName { get; init; }
+
+    public required string FamilyName { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Initials { get; init; }
+
+    public required DateOnly DateOfBirth { get; init; }
+
+    public required string CareTeamId { get; init; }
+
+    public required string CareTeamName { get; init; }
+
+    public required bool HasPortalAccount { get; init; }
+}
+
+/// <summary>A patient's profile with the conversations the caller can see.</summary>
+public sealed record PatientProfile(PatientView Patient, IReadOnlyList<ConversationListItem> Conversations);
+
+/// <summary>Finds patients the caller may see: staff, those of their care teams; a patient, themselves.</summary>
+public sealed class PatientDirectory(ConversationDbContext db, ConversationQueries conversations)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 100;
+
+    public async Task<IReadOnlyList<PatientView>> SearchAsync(Viewer viewer, string? search, int limit, CancellationToken cancellationToken)
+    {
+        var query = db.Patients.AsNoTracking().Where(viewer.CanSeePatient());
+        if (ConversationQueries.SearchPattern(search) is { } pattern)
+        {
+            query = query.Where(p => EF.Functions.Like(p.SearchText, pattern, @"\"));
+        }
+
+        return await Project(query.OrderBy(p => p.FamilyName).ThenBy(p => p.GivenName).ThenBy(p => p.PatientId).Take(limit))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The patient, if the caller may see them, with their most recent conversations.</summary>
+    public async Task<(PatientProfile Profile, Patient Patient)?> ProfileAsync(Viewer viewer, string patientId, CancellationToken cancellationToken)
+    {
+        var patient = await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.PatientId == patientId, cancellationToken);
+        if (patient is null || !viewer.CanSee(patient))
+        {
+            return null;
+        }
+
+        var view = await Project(db.Patients.AsNoTracking().Where(p => p.PatientId == patientId)).SingleAsync(cancellationToken);
+        var page = await conversations.ListAsync(viewer, new ListRequest(PatientId: patientId, Limit: MaxLimit), cancellationToken);
+        return (new PatientProfile(view, page.Items), patient);
+    }
+
+    private IQueryable<PatientView> Project(IQueryable<Patient> query) =>
+        from p in query
+        join t in db.CareTeams on p.CareTeamId equals t.Id
+        select new PatientView
+        {
+            PatientId = p.PatientId,
+            GivenName = p.GivenName,
+            FamilyName = p.FamilyName,
+            Name = p.GivenName + " " + p.FamilyName,
+            Initials = (p.GivenName.Substring(0, 1) + p.FamilyName.Substring(0, 1)).ToUpper(),
+            DateOfBirth = p.DateOfBirth,
+            CareTeamId = p.CareTeamId,
+            CareTeamName = t.Name,
+            HasPortalAccount = p.PortalUserId != null,
+        };
+}

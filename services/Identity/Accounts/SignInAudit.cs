@@ -1,0 +1,48 @@
+using CareMessaging.Contracts.Identity;
+using MassTransit;
+
+namespace CareMessaging.Identity.Accounts;
+
+/// <summary>
+/// Publishes the sign-in events for the audit trail. Ids, reasons and the client address only:
+/// never a user name typed by someone, a password or a code.
+/// </summary>
+public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpContextAccessor http)
+{
+    private string? ClientIp => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    public Task SucceededAsync(string userId, string role, string sessionId, bool multiFactor) =>
+        bus.Publish(new SignInSucceeded
+        {
+            EventId = Guid.CreateVersion7(),
+            OccurredAt = clock.GetUtcNow(),
+            UserId = userId,
+            Role = role,
+            SessionId = sessionId,
+            MultiFactor = multiFactor,
+            ClientIp = ClientIp,
+        });
+
+    public Task FailedAsync(string? userId, SignInFailure reason) =>
+        bus.Publish(new SignInFailed
+        {
+            EventId = Guid.CreateVersion7(),
+            OccurredAt = clock.GetUtcNow(),
+            UserId = userId,
+            Reason = reason,
+            ClientIp = ClientIp,
+        });
+
+    public Task LockedOutAsync(string userId, DateTimeOffset lockedUntil) =>
+        bus.Publish(new AccountLockedOut
+        {
+            EventId = Guid.CreateVersion7(),
+            OccurredAt = clock.GetUtcNow(),
+            UserId = userId,
+            LockedUntil = lockedUntil,
+            ClientIp = ClientIp,
+        });
+
+    public Task MfaEnrolledAsync(string userId) =>
+        bus.Publish(new MfaEnrolled { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId });
+}

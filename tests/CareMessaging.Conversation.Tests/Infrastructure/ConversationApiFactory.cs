@@ -1,0 +1,47 @@
+extern alias ConversationService;
+
+using CareMessaging.Contracts;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace CareMessaging.Conversation.Tests.Infrastructure;
+
+/// <summary>
+/// The Conversation service, hosted in the test process against the harness's PostgreSQL and
+/// RabbitMQ, trusting tokens signed by <see cref="TestTokens"/>. Every other setting comes in
+/// through configuration, exactly as the AppHost supplies it.
+/// </summary>
+public sealed class ConversationApiFactory(TestTokens tokens, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ConversationService::Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            // The outage test makes the bus complain on purpose.
+            .AddFilter("MassTransit", LogLevel.Error));
+
+        builder.ConfigureTestServices(services =>
+            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+            {
+                options.Authority = null;
+                options.MetadataAddress = string.Empty;
+                var configuration = new OpenIdConnectConfiguration { Issuer = TestTokens.Issuer };
+                configuration.SigningKeys.Add(tokens.SigningKey);
+                options.Configuration = configuration;
+                options.TokenValidationParameters.ValidIssuer = TestTokens.Issuer;
+                options.TokenValidationParameters.ValidAudience = ResourceNames.Conversation;
+                options.TokenValidationParameters.IssuerSigningKey = tokens.SigningKey;
+            }));
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using CareMessaging.Contracts;
+using CareMessaging.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CareMessaging.EndToEndTests.Identity;
+
+/// <summary>
+/// A service calls another with a client-credentials token from the real Identity service,
+/// through ServiceDefaults on both sides: the caller's token handler, the callee's bearer
+/// validation and its read-model policy.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class ServiceClientTests(CareMessagingStack stack)
+{
+    [Fact]
+    public async Task The_stats_client_reads_a_conversation_read_model_endpoint_with_a_client_credentials_token()
+    {
+        var tokens = new TestTokens(stack);
+        await using var conversation = await StartCalleeAsync(ResourceNames.Conversation);
+        var tokenRequests = new CountingHandler();
+        await using var stats = CallerServices(ResourceNames.Stats, tokens.StatsClientSecret, OAuthScopes.ReadModel, conversation.Address, tokenRequests);
+        var client = stats.GetRequiredService<IHttpClientFactory>().CreateClient("conversation");
+
+        var first = await client.GetFromJsonAsync<JsonElement>("/api/conversations/internal/read-model");
+        var second = await client.GetFromJsonAsync<JsonElement>("/api/conversations/internal/read-model");
+
+        Assert.Equal(ResourceNames.Stats, first.GetProperty("client").GetString());
+        Assert.Equal(ResourceNames.Stats, second.GetProperty("client").GetString());
+        Assert.Equal(1, tokenRequests.Count);
+    }
+
+    [Fact]
+    public async Task A_read_model_token_is_refused_by_a_service_it_was_not_issued_for()
+    {
+        var tokens = new TestTokens(stack);
+        await using var audit = await StartCalleeAsync(ResourceNames.Audit);
+        await using var stats = CallerServices(ResourceNames.Stats, tokens.StatsClientSecret, OAuthScopes.ReadModel, audit.Address, new CountingHandler());
+        var client = stats.GetRequiredService<IHttpClientFactory>().CreateClient("conversation");
+
+        using var response = await client.GetAsync("/api/conversations/internal/read-model");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_with_a_wrong_secret_gets_no_token()
+    {
+        await using var conversation = await StartCalleeAsync(ResourceNames.Conversation);
+        await using var impostor = CallerServices(ResourceNames.Stats, "not-the-secret", OAuthScopes.ReadModel, conversation.Address, new CountingHandler());
+        var client = impostor.GetRequiredService<IHttpClientFactory>().CreateClient("conversation");
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/api/conversations/internal/read-model"));
+
+        Assert.Contains("refused", refused.Message);
+    }
+
+    private Dictionary<string, string?> AuthenticationSettings()
+    {
+        var identity = stack.App.GetEndpoint(ResourceNames.Identity, "http").ToString().TrimEnd('/');
+        return new()
+        {
+            ["Authentication:Authority"] = $"{identity}/identity/",
+            ["Authentication:MetadataAddress"] = $"{identity}/identity/.well-known/openid-configuration",
+            ["Authentication:Issuer"] = new TestTokens(stack).Issuer,
+            ["Authentication:RequireHttpsMetadata"] = "false",
+        };
+    }
+
+    /// <summary>A minimal service with ServiceDefaults' bearer validation for <paramref name="audience"/> and one read-model endpoint.</summary>
+    private async Task<Callee> StartCalleeAsync(string audience)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(AuthenticationSettings());
+        builder.AddDefaultAuthentication(audience);
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/api/conversations/internal/read-model", (ClaimsPrincipal caller) =>
+            TypedResults.Ok(new { client = caller.FindFirst(CareMessagingClaims.Subject)?.Value }))
+            .RequireAuthorization(Policies.ReadModelExport);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Callee(app, new Uri(address));
+    }
+
+    private ServiceProvider CallerServices(string clientId, string secret, string scope, Uri callee, CountingHandler tokenRequests)
+    {
+        var settings = AuthenticationSettings();
+        settings["ServiceClient:ClientId"] = clientId;
+        settings["ServiceClient:ClientSecret"] = secret;
+        settings["ServiceClient:Scope"] = scope;
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddHttpClient(ServiceClients.TokenHttpClientName).AddHttpMessageHandler(() => tokenRequests);
+        services.AddHttpClient("conversation", http => http.BaseAddress = callee).AddServiceClientToken();
+        return services.BuildServiceProvider();
+    }
+
+    private sealed record Callee(WebApplication App, Uri Address) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await App.DisposeAsync();
+    }
+
+    /// <summary>Counts the token requests (discovery documents aside).</summary>
+    private sealed class CountingHandler : DelegatingHandler
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Post)
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
