@@ -33,7 +33,14 @@ internal static class GatewayEndpoint
         this IResourceBuilder<ProjectResource> gateway, PublicAddress address)
     {
         gateway.WithExternalHttpEndpoints()
-            .WithEndpoint("http", endpoint => endpoint.Port = address.Port);
+            .WithEndpoint("http", endpoint =>
+            {
+                endpoint.Port = address.Port;
+                // The gateway itself listens on the public port (no proxy in front of it), so the
+                // address in tokens and redirects is where browsers connect even when a test host
+                // gives every other resource a random port.
+                endpoint.IsProxied = false;
+            });
 
         gateway.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (@event, _) =>
         {

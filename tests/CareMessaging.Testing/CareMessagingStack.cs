@@ -48,8 +48,6 @@ public sealed class CareMessagingStack : IAsyncLifetime
                 "Infrastructure:Mode=processes",
                 $"Infrastructure:StateDirectory={_state.Path}",
                 $"Gateway:Port={TakenGatewayPort}",
-                // The gateway's port is chosen by the AppHost (its public address is the token issuer), so it must not be remapped.
-                "DcpPublisher:RandomizePorts=false",
             ],
             cancellation.Token);
         builder.Services.AddLogging(TestLogging.Configure);
