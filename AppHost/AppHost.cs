@@ -41,9 +41,12 @@ var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(Resou
     .WithTokenValidation(identity, issuer)
     .WithHttpHealthCheck("/health");
 
+// Notification and Stats rebuild their read models from the Conversation service's export, so they
+// can find it; they do not wait for it, because they serve what they have while it is down.
 var notification = builder.AddProject<Projects.CareMessaging_Notification>(ResourceNames.Notification)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithReference(conversation)
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Notification, secrets.NotificationClientSecret, OAuthScopes.ReadModel)
     .WithHttpHealthCheck("/health");
@@ -57,6 +60,7 @@ var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit
 var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats)
     .WithReference(infrastructure.StatsDb).WaitFor(infrastructure.StatsDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+    .WithReference(conversation)
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Stats, secrets.StatsClientSecret, OAuthScopes.ReadModel)
     .WithHttpHealthCheck("/health");

@@ -40,14 +40,23 @@ internal static class Extensions
             .AddTokenRelay();
     }
 
-    /// <summary>A body larger than the limit is refused before anything else looks at the request.</summary>
+    /// <summary>
+    /// A body larger than the limit is refused before authentication looks at the request: the
+    /// first read makes Kestrel answer 413 itself, closing the connection the way it does for any
+    /// over-long body.
+    /// </summary>
     public static void UseRequestBodyLimit(this WebApplication app)
     {
         var maxBody = app.Configuration.GetValue("Gateway:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
-        app.Use((context, next) => context.Request.ContentLength > maxBody
-            ? BrowserAuthentication.Problem(context, StatusCodes.Status413PayloadTooLarge, "Request too large",
-                $"Requests are limited to {maxBody / 1024} KiB.")
-            : next(context));
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > maxBody)
+            {
+                _ = await context.Request.Body.ReadAsync(new byte[1]);
+            }
+
+            await next(context);
+        });
     }
 
     public static void MapGatewayProxy(this WebApplication app) =>

@@ -6,10 +6,11 @@ using Yarp.ReverseProxy.Transforms;
 namespace CareMessaging.Gateway.Security;
 
 /// <summary>
-/// On every proxied request, including the WebSocket upgrade of <c>/hubs/**</c>: the browser's
-/// own Authorization header is dropped, and on routes marked <c>"RelayToken": "true"</c> the
-/// session's access token is sent instead (refreshed when it nears expiry). The gateway's own
-/// cookies stay at the gateway.
+/// On every proxied request, including the WebSocket upgrade of <c>/hubs/**</c>, the browser's
+/// own Authorization header is dropped. On routes marked <c>"RelayToken": "true"</c> the
+/// session's access token is sent instead, refreshed when it nears expiry (a session that can no
+/// longer get one is a 401); <c>"optional"</c> (the web front end) relays it when there is one.
+/// The gateway's own cookies stay at the gateway.
 /// </summary>
 internal static class TokenRelay
 {

@@ -1,3 +1,4 @@
+using CareMessaging.Audit.Apis;
 using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Extensions;
 
@@ -10,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapAuditOpenApi();
+app.MapAuditApi();
 
 await app.MigrateDatabaseAsync<AuditDbContext>();
 await app.RunAsync();

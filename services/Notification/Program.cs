@@ -1,3 +1,4 @@
+using CareMessaging.Notification.Apis;
 using CareMessaging.Notification.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,5 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapNotificationOpenApi();
+app.MapNotificationsApi();
 
 await app.RunAsync();

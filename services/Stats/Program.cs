@@ -1,3 +1,4 @@
+using CareMessaging.Stats.Apis;
 using CareMessaging.Stats.Data;
 using CareMessaging.Stats.Extensions;
 
@@ -10,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapStatsOpenApi();
+app.MapStatsApi();
 
 await app.MigrateDatabaseAsync<StatsDbContext>();
 await app.RunAsync();

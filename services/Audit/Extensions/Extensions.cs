@@ -1,6 +1,9 @@
 using CareMessaging.Audit.Data;
+using CareMessaging.Audit.Recording;
+using CareMessaging.Audit.Retention;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
+using MassTransit;
 
 namespace CareMessaging.Audit.Extensions;
 
@@ -11,8 +14,20 @@ internal static class Extensions
     public static void AddAuditServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb);
-        builder.AddMessaging(ResourceNames.Audit, bus => bus.AddConsumer<ServiceStartedConsumer>());
+        builder.AddMessaging(ResourceNames.Audit, 
+            // Every consumer in Recording/: one per event the trail records.
+            bus => bus.AddConsumersFromNamespaceContaining<ServiceStartedConsumer>());
         builder.AddDefaultAuthentication(audience: ResourceNames.Audit);
+
+        builder.Services.AddScoped<AuditTrail>();
+        builder.Services.AddScoped<RetentionPurge>();
+        builder.Services.AddOptions<RetentionOptions>()
+            .Bind(builder.Configuration.GetSection(RetentionOptions.SectionName))
+            .Validate(o => o.Years >= 1, "Audit:Retention:Years must be at least 1.")
+            .Validate(o => o.Interval >= TimeSpan.FromMinutes(1), "Audit:Retention:Interval must be at least a minute.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<RetentionPurgeJob>();
+
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = ApiTitle;

@@ -1,4 +1,10 @@
 using CareMessaging.Contracts;
+using CareMessaging.Notification.Counters;
+using CareMessaging.Notification.Push;
+using CareMessaging.Notification.Rebuild;
+using MassTransit;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
 
 namespace CareMessaging.Notification.Extensions;
 
@@ -6,11 +12,35 @@ internal static class Extensions
 {
     public const string ApiTitle = "CareMessaging Notification API";
 
+    /// <summary>Where the Conversation service answers; a service-discovery name unless configured otherwise.</summary>
+    public const string ConversationServiceKey = "Notification:ConversationService";
+
     public static void AddNotificationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient(ResourceNames.Redis);
-        builder.AddMessaging(ResourceNames.Notification);
+        builder.AddMessaging(ResourceNames.Notification, bus =>
+        {
+            bus.AddConsumer<MessageSentConsumer, MessageSentConsumerDefinition>();
+            bus.AddConsumer<ConversationReadConsumer, ConversationReadConsumerDefinition>();
+        });
         builder.AddDefaultAuthentication(audience: ResourceNames.Notification);
+
+        builder.Services.AddSingleton<UnreadCounters>();
+        builder.Services.AddSingleton<UnreadPushes>();
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddSignalR().AddStackExchangeRedis(
+            builder.Configuration.GetConnectionString(ResourceNames.Redis) ?? string.Empty,
+            // Replicas of this service share one channel namespace, apart from anything else in Redis.
+            redis => redis.Configuration.ChannelPrefix = RedisChannel.Literal("caremessaging-notification"));
+
+        // A client-credentials token with the read-model scope (ServiceClient section, set by the AppHost).
+        builder.Services.AddHttpClient<ConversationReadModelClient>(http =>
+                http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"))
+            .AddServiceClientToken();
+        builder.Services.AddScoped<CounterRebuilder>();
+        builder.Services.AddOptions<RebuildOptions>().Bind(builder.Configuration.GetSection(RebuildOptions.SectionName));
+        builder.Services.AddHostedService<RebuildMonitor>();
+
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = ApiTitle;

@@ -1,5 +1,9 @@
 using CareMessaging.Contracts;
+using CareMessaging.Stats.Consumers;
 using CareMessaging.Stats.Data;
+using CareMessaging.Stats.ReadModel;
+using CareMessaging.Stats.Rebuild;
+using MassTransit;
 
 namespace CareMessaging.Stats.Extensions;
 
@@ -7,11 +11,25 @@ internal static class Extensions
 {
     public const string ApiTitle = "CareMessaging Stats API";
 
+    /// <summary>Where the Conversation service answers; a service-discovery name unless configured otherwise.</summary>
+    public const string ConversationServiceKey = "Stats:ConversationService";
+
     public static void AddStatsServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<StatsDbContext>(ResourceNames.StatsDb);
-        builder.AddMessaging(ResourceNames.Stats);
+        // Every consumer in Consumers/: one per conversation event the figures follow.
+        builder.AddMessaging(ResourceNames.Stats, bus => bus.AddConsumersFromNamespaceContaining<MessageSentConsumer>());
         builder.AddDefaultAuthentication(audience: ResourceNames.Stats);
+
+        builder.Services.AddScoped<StatsStore>();
+        builder.Services.AddScoped<StatsQueries>();
+        builder.Services.AddScoped<StatsRebuilder>();
+        // A client-credentials token with the read-model scope (ServiceClient section, set by the AppHost).
+        builder.Services.AddHttpClient<ConversationReadModelClient>(http =>
+                http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"))
+            .AddServiceClientToken();
+        builder.Services.AddHostedService<InitialRebuildJob>();
+
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = ApiTitle;

@@ -39,6 +39,32 @@ public sealed class LocalStateTests : IDisposable
         Assert.Equal(Path.Combine(_directory, ".state"), state.Directory);
     }
 
+    [Fact]
+    public void The_conversation_encryption_key_is_32_random_bytes_kept_across_starts()
+    {
+        var first = LocalState.Open(Configuration(), "/unused");
+        var second = LocalState.Open(Configuration(), "/unused");
+
+        Assert.Equal(32, Convert.FromBase64String(first.Credentials.ConversationEncryptionKey!).Length);
+        Assert.Equal(first.Credentials.ConversationEncryptionKey, second.Credentials.ConversationEncryptionKey);
+    }
+
+    [Fact]
+    public void An_older_credentials_file_without_an_encryption_key_gets_one_and_keeps_its_passwords()
+    {
+        Directory.CreateDirectory(_directory);
+        var file = Path.Combine(_directory, "credentials.json");
+        File.WriteAllText(file, """{"PostgresPassword":"pg","RedisPassword":"redis","RabbitMqPassword":"rabbit"}""");
+
+        var state = LocalState.Open(Configuration(), "/unused");
+        var again = LocalState.Open(Configuration(), "/unused");
+
+        Assert.Equal(("pg", "redis", "rabbit"), (state.Credentials.PostgresPassword, state.Credentials.RedisPassword, state.Credentials.RabbitMqPassword));
+        Assert.Equal(32, Convert.FromBase64String(state.Credentials.ConversationEncryptionKey!).Length);
+        Assert.Equal(state.Credentials, again.Credentials);
+        Assert.Contains("ConversationEncryptionKey", File.ReadAllText(file), StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))

@@ -1,0 +1,35 @@
+using CareMessaging.Contracts.Conversations;
+using CareMessaging.Contracts.Notifications;
+using CareMessaging.Notification.Push;
+using MassTransit;
+
+namespace CareMessaging.Notification.Counters;
+
+/// <summary>A new message: one more unread for every reader but the sender, and a push to everyone who can read it.</summary>
+public sealed class MessageSentConsumer(UnreadCounters counters, UnreadPushes pushes) : IConsumer<MessageSent>
+{
+    public async Task Consume(ConsumeContext<MessageSent> context)
+    {
+        var sent = context.Message;
+        var change = await counters.ApplyAsync(sent);
+        if (change.IsNewEvent)
+        {
+            var arrived = new MessageArrived(sent.ConversationId, sent.MessageId, sent.Sequence);
+            await pushes.SendAsync(change, arrived, sent.Audience.Distinct().ToList(), context.CancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// While Redis is down the counters cannot move: keep retrying for minutes rather than seconds, so
+/// the counters converge once it is back. The intervals stay inside RabbitMQ's delivery
+/// acknowledgement timeout even when the shared endpoint retry repeats them.
+/// </summary>
+public sealed class MessageSentConsumerDefinition : ConsumerDefinition<MessageSentConsumer>
+{
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<MessageSentConsumer> consumerConfigurator,
+        IRegistrationContext context) =>
+        consumerConfigurator.UseMessageRetry(RedisOutageRetry.Configure);
+}

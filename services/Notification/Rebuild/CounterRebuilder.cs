@@ -1,0 +1,50 @@
+using CareMessaging.Notification.Counters;
+using StackExchange.Redis;
+
+namespace CareMessaging.Notification.Rebuild;
+
+/// <summary>
+/// Rebuilds the counters from the Conversation service's truth. Each reader's state is merged
+/// rather than overwritten (<see cref="UnreadScripts.Merge"/>), so events consumed while the
+/// rebuild runs are kept, and two replicas rebuilding at once do no harm.
+/// </summary>
+public sealed partial class CounterRebuilder(
+    IConnectionMultiplexer redis,
+    UnreadCounters counters,
+    ConversationReadModelClient readModel,
+    ILogger<CounterRebuilder> logger)
+{
+    public async Task<RebuildResult> RebuildAsync(CancellationToken cancellationToken)
+    {
+        var db = redis.GetDatabase();
+        var epoch = Guid.NewGuid().ToString("N");
+        await db.StringSetAsync(UnreadKeys.RebuildEpoch, epoch);
+
+        long conversations = 0;
+        var readers = new HashSet<string>();
+        await foreach (var conversation in readModel.ReadAllAsync(cancellationToken))
+        {
+            conversations++;
+            var lastSequence = conversation.Messages.Count == 0 ? 0 : conversation.Messages.Max(m => m.Sequence);
+            var merges = conversation.Audience.Distinct().Select(reader =>
+            {
+                readers.Add(reader);
+                var horizon = conversation.ReadHorizons.GetValueOrDefault(reader);
+                var unread = conversation.Messages.Where(m => m.Sequence > horizon && m.SenderId != reader).Select(m => m.Sequence);
+                return counters.MergeAsync(reader, conversation.ConversationId, horizon, lastSequence, unread);
+            });
+            await Task.WhenAll(merges);
+        }
+
+        var complete = (long)await db.ScriptEvaluateAsync(UnreadScripts.MarkReady, [UnreadKeys.RebuildEpoch, UnreadKeys.Ready], [epoch]) == 1;
+        LogRebuilt(logger, conversations, readers.Count, complete);
+        return new RebuildResult(conversations, readers.Count, complete);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Unread counters rebuilt from {Conversations} conversations for {Readers} readers (complete: {Complete})")]
+    private static partial void LogRebuilt(ILogger logger, long conversations, int readers, bool complete);
+}
+
+/// <summary>What a rebuild covered; <see cref="Complete"/> is false when Redis lost data again while it ran.</summary>
+public sealed record RebuildResult(long Conversations, int Readers, bool Complete);

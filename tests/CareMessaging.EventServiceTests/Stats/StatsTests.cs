@@ -1,0 +1,234 @@
+using System.Net;
+using System.Net.Http.Json;
+using CareMessaging.Contracts;
+using CareMessaging.Contracts.Conversations;
+using CareMessaging.EventServiceTests.Infrastructure;
+using CareMessaging.Stats.Apis;
+using Xunit.Abstractions;
+
+namespace CareMessaging.EventServiceTests.Stats;
+
+[Collection(EventServicesCollection.Name)]
+public sealed class StatsTests(EventServicesFixture fixture, ITestOutputHelper output)
+{
+    /// <summary>Two care teams (one clinician in both), their patients with portal accounts.</summary>
+    private sealed class Hospital
+    {
+        public Hospital()
+        {
+            Teams = [$"team-{Guid.NewGuid():N}", $"team-{Guid.NewGuid():N}"];
+            Staff =
+            [
+                TestUser.Staff(Roles.Clinician, Teams[0]),
+                TestUser.Staff(Roles.Nurse, Teams[0]),
+                TestUser.Staff(Roles.Staff, Teams[1]),
+                TestUser.Staff(Roles.Clinician, Teams[0], Teams[1]),
+            ];
+            Patients = Enumerable.Range(0, 4).Select(i => TestUser.Patient($"P-{Guid.NewGuid():N}"[..12])).ToArray();
+        }
+
+        public string[] Teams { get; }
+
+        public TestUser[] Staff { get; }
+
+        public TestUser[] Patients { get; }
+
+        public IEnumerable<TestUser> Everyone => Staff.Concat(Patients);
+
+        public string TeamOf(TestUser patient) => Teams[Array.IndexOf(Patients, patient) % 2];
+
+        public string[] AudienceOf(TestUser patient) =>
+            [.. Staff.Where(s => s.CareTeams.Contains(TeamOf(patient))).Select(s => s.Id), patient.Id];
+
+        public IEnumerable<TestUser> ReadersOf(WorldConversation conversation) =>
+            Everyone.Where(u => conversation.Audience.Contains(u.Id));
+    }
+
+    [Fact]
+    public async Task Stats_equal_the_dashboard_definitions_after_a_random_mix_of_starts_sends_reads_and_status_changes()
+    {
+        var seed = Environment.TickCount;
+        output.WriteLine($"Random workload seed: {seed}");
+        var random = new Random(seed);
+        var hospital = new Hospital();
+        var world = new ConversationWorld();
+        var events = new List<IIntegrationEvent>();
+        for (var step = 0; step < 60; step++)
+        {
+            var roll = random.Next(100);
+            if (world.Conversations.Count == 0 || roll < 20)
+            {
+                var patient = hospital.Patients[random.Next(hospital.Patients.Length)];
+                var starter = random.Next(3) == 0 ? hospital.Staff.First(s => s.CareTeams.Contains(hospital.TeamOf(patient))) : patient;
+                events.AddRange(world.Start(starter, patient.PatientId!, hospital.TeamOf(patient), hospital.AudienceOf(patient)).Events);
+                continue;
+            }
+
+            var conversation = world.Conversations[random.Next(world.Conversations.Count)];
+            var readers = hospital.ReadersOf(conversation).ToList();
+            var actor = readers[random.Next(readers.Count)];
+            if (roll < 65)
+            {
+                events.Add(world.Send(actor, conversation));
+            }
+            else if (roll < 92)
+            {
+                events.Add(world.Read(actor, conversation));
+            }
+            else
+            {
+                var status = (ConversationStatus)random.Next(3);
+                events.Add(world.SetStatus(actor, conversation, status));
+            }
+        }
+
+        await fixture.PublishAsync(events);
+
+        foreach (var caller in hospital.Everyone)
+        {
+            await AssertFiguresEqualWorldAsync(world, caller);
+        }
+    }
+
+    [Fact]
+    public async Task Events_in_reverse_order_converge_to_the_same_figures_and_redelivery_changes_nothing()
+    {
+        var hospital = new Hospital();
+        var world = new ConversationWorld();
+        var events = new List<IIntegrationEvent>();
+        foreach (var patient in hospital.Patients)
+        {
+            var (conversation, opening) = world.Start(patient, patient.PatientId!, hospital.TeamOf(patient), hospital.AudienceOf(patient));
+            events.AddRange(opening);
+            var staff = hospital.ReadersOf(conversation).First(u => u.Role != Roles.Patient);
+            events.Add(world.Read(staff, conversation));
+            events.Add(world.Send(staff, conversation));
+            events.Add(world.SetStatus(staff, conversation, ConversationStatus.Archived));
+            events.Add(world.SetStatus(staff, conversation, ConversationStatus.Open));
+            events.Add(world.Send(patient, conversation));
+        }
+
+        // Every message arrives before its conversation's start, every reopen before its archive.
+        events.Reverse();
+        await fixture.PublishAsync(events);
+        foreach (var caller in hospital.Everyone)
+        {
+            await AssertFiguresEqualWorldAsync(world, caller);
+        }
+
+        await fixture.PublishAsync(events);
+        foreach (var @event in events)
+        {
+            Assert.True(await fixture.StatsConsumed.WaitForAsync(@event.EventId, times: 2));
+        }
+
+        foreach (var caller in hospital.Everyone)
+        {
+            Assert.Equal(world.ExpectedFigures(caller), Figures(await GetStatsAsync(caller)));
+        }
+    }
+
+    [Fact]
+    public async Task Each_team_gets_its_median_time_to_first_staff_response_and_its_oldest_conversation_awaiting_one()
+    {
+        var hospital = new Hospital();
+        var world = new ConversationWorld();
+        var team = hospital.Teams[0];
+        var (clinician, patientA, patientB) = (hospital.Staff[0], hospital.Patients[0], hospital.Patients[2]);
+        var events = new List<IIntegrationEvent>();
+
+        var (answeredQuickly, a) = world.Start(patientA, patientA.PatientId!, team, hospital.AudienceOf(patientA));
+        events.AddRange([.. a, world.Send(clinician, answeredQuickly, after: TimeSpan.FromMinutes(1))]);
+
+        var (answeredSlowly, b) = world.Start(patientB, patientB.PatientId!, team, hospital.AudienceOf(patientB), after: TimeSpan.FromMinutes(1));
+        events.AddRange(b);
+        events.Add(world.Send(clinician, answeredSlowly, after: TimeSpan.FromMinutes(3)));
+        var followUp = world.Send(patientB, answeredSlowly, after: TimeSpan.FromMinutes(1));
+        events.AddRange([followUp, world.Send(patientB, answeredSlowly, after: TimeSpan.FromMinutes(1))]);
+
+        var (unanswered, c) = world.Start(patientA, patientA.PatientId!, team, hospital.AudienceOf(patientA), after: TimeSpan.FromMinutes(1));
+        events.AddRange(c);
+
+        var (archived, d) = world.Start(patientB, patientB.PatientId!, team, hospital.AudienceOf(patientB), after: TimeSpan.FromMinutes(1));
+        events.AddRange([.. d, world.SetStatus(clinician, archived, ConversationStatus.Archived)]);
+
+        var (startedByStaff, e) = world.Start(clinician, patientA.PatientId!, team, hospital.AudienceOf(patientA), after: TimeSpan.FromMinutes(1));
+        events.AddRange(e);
+
+        await fixture.PublishAsync(events);
+        await AssertFiguresEqualWorldAsync(world, clinician);
+
+        var stats = await GetStatsAsync(clinician);
+        var teamStats = Assert.Single(stats.Teams);
+        Assert.Equal(team, teamStats.CareTeamId);
+        Assert.Equal(2, teamStats.RespondedConversations);
+        Assert.Equal(120, teamStats.MedianFirstResponseSeconds!.Value, precision: 3);
+        // Awaiting: the slowly answered one (patient wrote last) and the unanswered one; not the archived one.
+        Assert.Equal(2, teamStats.AwaitingResponse);
+        Assert.NotNull(teamStats.OldestAwaiting);
+        Assert.Equal(answeredSlowly.Id, teamStats.OldestAwaiting.ConversationId);
+        Assert.Equal(followUp.OccurredAt, teamStats.OldestAwaiting.WaitingSince, TimeSpan.FromMilliseconds(1));
+        Assert.NotEqual(startedByStaff.Id, teamStats.OldestAwaiting.ConversationId);
+        Assert.NotEqual(unanswered.Id, teamStats.OldestAwaiting.ConversationId);
+
+        var patientStats = await GetStatsAsync(patientA);
+        Assert.Empty(patientStats.Teams);
+    }
+
+    [Fact]
+    public async Task A_rebuild_fills_in_what_no_event_told_and_only_an_admin_can_ask_for_it()
+    {
+        var hospital = new Hospital();
+        var world = new ConversationWorld();
+        foreach (var patient in hospital.Patients)
+        {
+            var (conversation, _) = world.Start(patient, patient.PatientId!, hospital.TeamOf(patient), hospital.AudienceOf(patient));
+            var staff = hospital.ReadersOf(conversation).First(u => u.Role != Roles.Patient);
+            world.Read(staff, conversation);
+            world.Send(staff, conversation);
+        }
+
+        world.SetStatus(hospital.Staff[0], world.Conversations[0], ConversationStatus.Archived);
+        fixture.ReadModel.World = world;
+
+        using var nurse = fixture.Stats.CreateClient(hospital.Staff[1]);
+        Assert.Equal(HttpStatusCode.Forbidden, (await nurse.PostAsync("/api/stats/rebuild", null)).StatusCode);
+
+        using var admin = fixture.Stats.CreateClient(TestUser.Admin());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/stats/rebuild", null)).StatusCode);
+        foreach (var caller in hospital.Everyone)
+        {
+            Assert.Equal(world.ExpectedFigures(caller), Figures(await GetStatsAsync(caller)));
+        }
+    }
+
+    [Fact]
+    public async Task Callers_without_a_care_team_or_patient_role_are_refused()
+    {
+        using var compliance = fixture.Stats.CreateClient(TestUser.Compliance());
+        Assert.Equal(HttpStatusCode.Forbidden, (await compliance.GetAsync("/api/stats")).StatusCode);
+        using var anonymous = fixture.Stats.CreateClient(user: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/stats")).StatusCode);
+    }
+
+    private async Task AssertFiguresEqualWorldAsync(ConversationWorld world, TestUser caller)
+    {
+        var expected = world.ExpectedFigures(caller);
+        var actual = await Eventually.Until(async () => Figures(await GetStatsAsync(caller)), figures => figures == expected);
+        Assert.Equal(expected, actual);
+    }
+
+    private async Task<StatsResponse> GetStatsAsync(TestUser caller)
+    {
+        using var client = fixture.Stats.CreateClient(caller);
+        return (await client.GetFromJsonAsync<StatsResponse>("/api/stats"))!;
+    }
+
+    private static DashboardCounts Figures(StatsResponse stats) => new()
+    {
+        TotalConversations = stats.TotalConversations,
+        UnreadMessages = stats.UnreadMessages,
+        UniquePatients = stats.UniquePatients,
+        TotalMessages = stats.TotalMessages,
+    };
+}
