@@ -111,17 +111,6 @@ public sealed record PatientProfile
     public IReadOnlyList<ConversationSummary> Conversations { get; init; } = [];
 }
 
-/// <summary>The caller's unread messages from the Notification service (GET /api/notifications/unread).</summary>
-public sealed record UnreadCounts
-{
-    public long Total { get; init; }
-
-    public IReadOnlyList<ConversationUnread> Conversations { get; init; } = [];
-}
-
-/// <summary>Unread messages in one conversation.</summary>
-public sealed record ConversationUnread(Guid ConversationId, long Unread);
-
 /// <summary>What a client sends to start a conversation.</summary>
 public sealed record StartConversationRequest(string PatientId, string Topic, string Body, Guid ClientMessageId);
 

@@ -1,4 +1,5 @@
 using CareMessaging.Contracts.Conversations;
+using CareMessaging.Contracts.Notifications;
 
 namespace CareMessaging.Web.Api;
 
@@ -15,9 +16,9 @@ public sealed class StatsClient(HttpClient http)
 /// <summary>The Notification service's unread counters for the signed-in user (GET /api/notifications/unread).</summary>
 public sealed class NotificationsClient(HttpClient http)
 {
-    public async Task<ApiResult<UnreadCounts>> UnreadAsync(CancellationToken cancellationToken = default)
+    public async Task<ApiResult<UnreadSummary>> UnreadAsync(CancellationToken cancellationToken = default)
     {
         using var response = await http.GetAsync("/api/notifications/unread", cancellationToken);
-        return await ServiceResponses.ReadAsync<UnreadCounts>(response, cancellationToken);
+        return await ServiceResponses.ReadAsync<UnreadSummary>(response, cancellationToken);
     }
 }
