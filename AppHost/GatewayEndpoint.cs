@@ -32,14 +32,14 @@ internal static class GatewayEndpoint
     public static IResourceBuilder<ProjectResource> WithPublicEndpoint(
         this IResourceBuilder<ProjectResource> gateway, PublicAddress address)
     {
+        // Not behind Aspire's local proxy: the gateway itself listens on exactly this port, which
+        // test hosts would otherwise remap, and the port is part of the token issuer.
         gateway.WithExternalHttpEndpoints()
             .WithEndpoint("http", endpoint =>
             {
-                endpoint.Port = address.Port;
-                // The gateway itself listens on the public port (no proxy in front of it), so the
-                // address in tokens and redirects is where browsers connect even when a test host
-                // gives every other resource a random port.
                 endpoint.IsProxied = false;
+                endpoint.Port = address.Port;
+                endpoint.TargetPort = address.Port;
             });
 
         gateway.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (@event, _) =>

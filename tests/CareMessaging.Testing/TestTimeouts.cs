@@ -13,5 +13,5 @@ public static class TestTimeouts
     public static readonly TimeSpan EventDelivery = TimeSpan.FromSeconds(30);
 
     /// <summary>One HTTP call.</summary>
-    public static readonly TimeSpan Request = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Request = TimeSpan.FromSeconds(60);
 }

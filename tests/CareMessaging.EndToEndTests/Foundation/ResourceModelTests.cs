@@ -57,7 +57,7 @@ public sealed class ResourceModelTests : IDisposable
     [Theory]
     [InlineData("processes")]
     [InlineData("containers")]
-    public async Task Every_project_waits_for_what_it_references_and_has_a_health_check(string mode)
+    public async Task Every_project_waits_for_the_stores_it_uses_and_has_a_health_check(string mode)
     {
         var resources = await ModelAsync(mode);
 
@@ -66,9 +66,11 @@ public sealed class ResourceModelTests : IDisposable
             var project = Assert.Single(resources, r => r.Name == name);
             Assert.Contains(project.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
             var waits = project.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToHashSet();
-            // Secret parameters are values, not servers to wait for; the Identity service names its own address for its own API.
+            // Every store and the broker it uses. Secret parameters are values, not servers; services
+            // it only calls now and then (a read-model rebuild) are found by service discovery and
+            // need not hold up its start.
             foreach (var reference in project.Annotations.OfType<ResourceRelationshipAnnotation>()
-                .Where(r => r.Type == "Reference" && r.Resource is not ParameterResource && r.Resource != project))
+                .Where(r => r.Type == "Reference" && r.Resource is IResourceWithConnectionString and not ParameterResource))
             {
                 Assert.Contains(reference.Resource.Name, waits);
             }

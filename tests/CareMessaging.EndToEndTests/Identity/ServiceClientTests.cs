@@ -42,6 +42,24 @@ public sealed class ServiceClientTests(CareMessagingStack stack)
     }
 
     [Fact]
+    public async Task The_stats_client_reads_the_real_conversation_services_read_model_and_a_user_token_may_not()
+    {
+        var tokens = new TestTokens(stack);
+        var conversation = stack.App.GetEndpoint(ResourceNames.Conversation, "http");
+        await using var stats = CallerServices(ResourceNames.Stats, tokens.StatsClientSecret, OAuthScopes.ReadModel, conversation, new CountingHandler());
+        var client = stats.GetRequiredService<IHttpClientFactory>().CreateClient("conversation");
+        using var direct = new HttpClient { BaseAddress = conversation };
+        using var asUser = new HttpRequestMessage(HttpMethod.Get, "/api/conversations/internal/read-model?limit=1");
+        asUser.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.Create(ResourceNames.Conversation));
+
+        var page = await client.GetFromJsonAsync<JsonElement>("/api/conversations/internal/read-model?limit=1");
+        using var refused = await direct.SendAsync(asUser);
+
+        Assert.Single(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_read_model_token_is_refused_by_a_service_it_was_not_issued_for()
     {
         var tokens = new TestTokens(stack);
