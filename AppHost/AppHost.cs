@@ -68,6 +68,10 @@ var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats
 // The front end, and the gateway in front of everything: the only public entry, and the
 // browsers' OpenID Connect client with sessions in Redis.
 var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
+    .WithReference(conversation).WaitFor(conversation)
+    .WithReference(stats).WaitFor(stats)
+    .WithReference(notification).WaitFor(notification)
+    .WithTokenValidation(identity, issuer)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)

@@ -8,7 +8,6 @@ builder.AddWebServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.UseWebPipeline();
-app.MapRazorPages();
+app.MapWebFrontEnd();
 
 await app.RunAsync();

@@ -1,15 +1,51 @@
+using CareMessaging.Contracts;
+using CareMessaging.Web.Api;
+using CareMessaging.Web.Authentication;
+using CareMessaging.Web.Errors;
+using CareMessaging.Web.Pages.Shared;
+using CareMessaging.Web.Dashboard;
+
 namespace CareMessaging.Web.Extensions;
 
 internal static class Extensions
 {
     public static void AddWebServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddRazorPages();
+        builder.AddWebAuthentication();
+
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Inbox", Policies.CareTeam);
+            options.Conventions.AuthorizeFolder("/Patients", Policies.CareTeam);
+            options.Conventions.AuthorizeFolder("/Portal", Policies.Patient);
+            options.Conventions.AllowAnonymousToPage("/Index");
+        });
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "cm-antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        // Browsers get error pages; every other client keeps the shared ProblemDetails.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, BrowserErrorPageWriter>());
+
+        // The services, by their service-discovery names, called with the user's own token.
+        builder.Services.AddHttpClient<ConversationsClient>(http => http.BaseAddress = ServiceAddress(ResourceNames.Conversation))
+            .AddHttpMessageHandler<AccessTokenForwarding>();
+        builder.Services.AddHttpClient<StatsClient>(http => http.BaseAddress = ServiceAddress(ResourceNames.Stats))
+            .AddHttpMessageHandler<AccessTokenForwarding>();
+        builder.Services.AddHttpClient<NotificationsClient>(http => http.BaseAddress = ServiceAddress(ResourceNames.Notification))
+            .AddHttpMessageHandler<AccessTokenForwarding>();
+        builder.Services.AddScoped<DashboardLoader>();
+        builder.Services.AddScoped<ThreadLoader>();
     }
 
-    public static void UseWebPipeline(this WebApplication app)
+    public static void MapWebFrontEnd(this WebApplication app)
     {
-        app.UseStaticFiles();
-        app.UseRouting();
+        // Stylesheets and scripts are public: the sign-in and error pages need them too.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorPages();
     }
+
+    private static Uri ServiceAddress(string resourceName) => new($"http://{resourceName}");
 }

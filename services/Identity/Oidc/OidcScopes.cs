@@ -12,7 +12,7 @@ public static class OidcScopes
     public const string ReadModel = OAuthScopes.ReadModel;
 
     public static readonly IReadOnlyList<string> ApiResources =
-        [ResourceNames.Conversation, ResourceNames.Notification, ResourceNames.Audit, ResourceNames.Stats, ResourceNames.Identity];
+        [ResourceNames.Conversation, ResourceNames.Notification, ResourceNames.Audit, ResourceNames.Stats, ResourceNames.Identity, ResourceNames.Web];
 
     public static readonly IReadOnlyList<string> ReadModelResources = [ResourceNames.Conversation];
 

@@ -1,0 +1,64 @@
+using CareMessaging.BrowserTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CareMessaging.BrowserTests.Shared;
+
+/// <summary>Phones: the list fills the screen, a conversation opens full screen, nothing scrolls sideways.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class MobileTests(BrowserStack browser)
+{
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    [Fact]
+    public async Task Below_768px_the_list_is_full_width_and_a_conversation_opens_full_screen_with_a_back_button()
+    {
+        var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf("cardiology"), "/inbox", Phone);
+        await using var _ = context;
+
+        var list = page.Locator("[data-list-panel]");
+        await Expect(list).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-thread-panel]")).ToBeHiddenAsync();
+        var listBox = (await list.BoundingBoxAsync())!;
+        Assert.True(listBox.Width >= Phone.Width - 32, $"The list is {listBox.Width}px wide on a {Phone.Width}px screen.");
+        await AssertNothingScrollsSidewaysAsync(page);
+        await AssertTouchTargetsAsync(page, ".tabs__tab:visible, [data-new-message]:visible, .sidebar__link:visible, .signout-form button:visible");
+        await Screenshots.SaveAsync(page, "mobile-inbox");
+
+        await page.ConversationItems().First.Locator("[data-conversation-link]").TapAsync();
+        await Expect(page.Locator("[data-thread][data-ready='true']")).ToBeVisibleAsync();
+        await Expect(list).ToBeHiddenAsync();
+        var threadBox = (await page.Locator("[data-thread-panel]").BoundingBoxAsync())!;
+        Assert.Equal(0, threadBox.X);
+        Assert.Equal(0, threadBox.Y);
+        Assert.Equal(Phone.Width, threadBox.Width, 1);
+        Assert.Equal(Phone.Height, threadBox.Height, 1);
+        await AssertNothingScrollsSidewaysAsync(page);
+        await AssertTouchTargetsAsync(page, "[data-back-link], [data-composer-send], [data-profile-link], [data-status-action]");
+        await Screenshots.SaveAsync(page, "mobile-thread");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to conversations" }).TapAsync();
+        await page.WaitForURLAsync("**/inbox");
+        await Expect(list).ToBeVisibleAsync();
+    }
+
+    private static async Task AssertNothingScrollsSidewaysAsync(IPage page)
+    {
+        var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"The page is {overflow}px wider than the screen.");
+    }
+
+    private static async Task AssertTouchTargetsAsync(IPage page, string selector)
+    {
+        var targets = page.Locator(selector);
+        var count = await targets.CountAsync();
+        Assert.True(count > 0, $"Nothing matches {selector}.");
+        for (var i = 0; i < count; i++)
+        {
+            var box = await targets.Nth(i).BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.True(box.Height >= 44 && box.Width >= 44,
+                $"{await targets.Nth(i).InnerTextAsync()} is {box.Width}x{box.Height}px; touch targets are at least 44px.");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+extern alias web;
+
+using CareMessaging.Contracts.Conversations;
+using web::CareMessaging.Web.Api;
+using web::CareMessaging.Web.Authentication;
+using web::CareMessaging.Web.Errors;
+using web::CareMessaging.Web.Pages.Shared;
+
+namespace CareMessaging.UnitTests.Web;
+
+/// <summary>How the pages name senders, build links and answer errors.</summary>
+public sealed class PageDisplayTests
+{
+    [Fact]
+    public void Sender_is_you_for_the_reader_patient_with_name_for_the_patient_and_the_colleagues_name_otherwise()
+    {
+        Assert.Equal("You", MessageDisplay.SenderLabel(Message(SenderKind.Staff, "Dr. Sarah Chen", fromMe: true)));
+        Assert.Equal("Patient · Mark Jones", MessageDisplay.SenderLabel(Message(SenderKind.Patient, "Mark Jones", fromMe: false)));
+        Assert.Equal("Dr. James Okafor", MessageDisplay.SenderLabel(Message(SenderKind.Staff, "Dr. James Okafor", fromMe: false)));
+    }
+
+    [Theory]
+    [InlineData("/inbox?filter=unread", "/signin?returnUrl=%2Finbox%3Ffilter%3Dunread")]
+    [InlineData("//evil.example/path", "/signin?returnUrl=%2F")]
+    [InlineData("https://evil.example/", "/signin?returnUrl=%2F")]
+    public void Sign_in_brings_the_user_back_only_to_a_page_of_this_site(string returnUrl, string expected) =>
+        Assert.Equal(expected, BrowserRequests.SignInUrl(returnUrl));
+
+    [Fact]
+    public void List_links_keep_the_tab_and_search_but_not_the_default_tab()
+    {
+        Assert.Equal(string.Empty, ConversationListView.ListQuery(ListFilter.All, "  ", cursor: null));
+        Assert.Equal("?filter=unread&q=Jones", ConversationListView.ListQuery(ListFilter.Unread, " Jones ", cursor: null));
+        Assert.Equal("?q=P-100201&cursor=abc", ConversationListView.ListQuery(ListFilter.All, "P-100201", "abc"));
+    }
+
+    [Theory]
+    [InlineData("Mark Jones", "MJ")]
+    [InlineData("Ana María de la Cruz", "AC")]
+    [InlineData("Cher", "C")]
+    [InlineData("", "?")]
+    public void Avatar_initials_are_the_first_and_last_names_first_letters(string name, string initials) =>
+        Assert.Equal(initials, PersonName.Initials(name));
+
+    [Fact]
+    public void Not_found_page_does_not_say_whether_the_conversation_exists()
+    {
+        var page = ErrorPage.For(404, "trace");
+        Assert.Equal("Page not found", page.Title);
+        Assert.Contains("or it is not shared with your care team", page.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Archived_conversations_take_no_replies()
+    {
+        var archived = new ThreadView(Conversation(ConversationStatus.Archived), [], null, ForStaff: true, "/inbox");
+        var resolved = archived with { Conversation = Conversation(ConversationStatus.Resolved) };
+        Assert.False(archived.CanReply);
+        Assert.True(resolved.CanReply);
+    }
+
+    private static MessageItem Message(SenderKind kind, string name, bool fromMe) => new()
+    {
+        Id = Guid.NewGuid(),
+        Sequence = 1,
+        Body = "Hello",
+        SenderKind = kind,
+        SenderName = name,
+        FromMe = fromMe,
+    };
+
+    private static ConversationSummary Conversation(ConversationStatus status) => new()
+    {
+        Id = Guid.NewGuid(),
+        PatientId = "P-100201",
+        PatientName = "Mark Jones",
+        Topic = "Blood pressure",
+        Status = status,
+    };
+}

@@ -1,0 +1,49 @@
+using CareMessaging.Contracts.Conversations;
+using CareMessaging.Web.Api;
+
+namespace CareMessaging.Web.Dashboard;
+
+/// <summary>The four figures and the unread badge as a page first shows them; scripts keep them live.</summary>
+public sealed record DashboardView(DashboardCounts? Counts, long? UnreadTotal);
+
+/// <summary>
+/// Loads the dashboard from the Stats and Notification services. Either may be restarting: the
+/// page then shows the inbox with a dash in place of the figure instead of failing.
+/// </summary>
+public sealed partial class DashboardLoader(StatsClient stats, NotificationsClient notifications, ILogger<DashboardLoader> logger)
+{
+    public async Task<DashboardView> LoadAsync(CancellationToken cancellationToken)
+    {
+        var counts = TryAsync(async () => await stats.GetAsync(cancellationToken), "stats");
+        var unread = TryAsync(async () => await notifications.UnreadAsync(cancellationToken), "notification");
+        await Task.WhenAll(counts, unread);
+        return new DashboardView(counts.Result, unread.Result?.Total);
+    }
+
+    private async Task<T?> TryAsync<T>(Func<Task<ApiResult<T>>> call, string service) where T : class
+    {
+        try
+        {
+            var result = await call();
+            if (result.Succeeded)
+            {
+                return result.Value;
+            }
+
+            LogUnavailable(logger, service, result.Problem!.Status);
+        }
+        catch (HttpRequestException exception)
+        {
+            LogUnavailable(logger, service, (int?)exception.StatusCode ?? 0);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException)
+        {
+            LogUnavailable(logger, service, StatusCodes.Status504GatewayTimeout);
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Service} service answered {Status}; the dashboard shows no figure for it")]
+    private static partial void LogUnavailable(ILogger logger, string service, int status);
+}

@@ -1,0 +1,52 @@
+using CareMessaging.Web.Api;
+using CareMessaging.Web.Dashboard;
+using CareMessaging.Web.Pages.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CareMessaging.Web.Pages.Inbox;
+
+/// <summary>
+/// The care team's shared inbox: the four figures, the conversation list with its tabs and
+/// search, and the chosen conversation (opening it marks it read).
+/// </summary>
+public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, DashboardLoader dashboard) : PageModel
+{
+    public const int PageSize = 25;
+
+    public ConversationListView List { get; private set; } = default!;
+
+    public ThreadView? Thread { get; private set; }
+
+    public DashboardView Dashboard { get; private set; } = default!;
+
+    public async Task<IActionResult> OnGetAsync(
+        Guid? conversationId, ListFilter filter = ListFilter.All, string? q = null, string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var backUrl = "/inbox" + ConversationListView.ListQuery(filter, q, cursor: null);
+        if (conversationId is { } id)
+        {
+            // Opened first, so that the list and the figures below already count it as read.
+            var opened = await threads.OpenAsync(id, forStaff: true, backUrl, cancellationToken);
+            if (!opened.Succeeded)
+            {
+                return this.FromProblem(opened.Problem!);
+            }
+
+            Thread = opened.Value;
+        }
+
+        var list = conversations.ListAsync(filter, q, cursor, PageSize, cancellationToken);
+        var figures = dashboard.LoadAsync(cancellationToken);
+        var page = await list;
+        if (!page.Succeeded)
+        {
+            return this.FromProblem(page.Problem!);
+        }
+
+        List = new ConversationListView(page.Value!.Items, page.Value.NextCursor, filter, q, conversationId, ForStaff: true);
+        Dashboard = await figures;
+        return Page();
+    }
+}

@@ -1,0 +1,31 @@
+using CareMessaging.Web.Api;
+using CareMessaging.Web.Dashboard;
+using CareMessaging.Web.Pages.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CareMessaging.Web.Pages.Patients;
+
+/// <summary>A patient's profile for their care team: who they are and all their conversations.</summary>
+public sealed class ProfileModel(ConversationsClient conversations, DashboardLoader dashboard) : PageModel
+{
+    public PatientSummary Patient { get; private set; } = default!;
+
+    public ConversationListView Conversations { get; private set; } = default!;
+
+    public async Task<IActionResult> OnGetAsync(string patientId, CancellationToken cancellationToken)
+    {
+        var figures = dashboard.LoadAsync(cancellationToken);
+        var profile = await conversations.PatientAsync(patientId, cancellationToken);
+        if (!profile.Succeeded)
+        {
+            return this.FromProblem(profile.Problem!);
+        }
+
+        Patient = profile.Value!.Patient;
+        var items = profile.Value.Conversations.OrderByDescending(c => c.LastActivityAt).ToList();
+        Conversations = new ConversationListView(items, NextCursor: null, ListFilter.All, Query: null, SelectedId: null, ForStaff: true);
+        ViewData["UnreadTotal"] = (await figures).UnreadTotal;
+        return Page();
+    }
+}

@@ -1,0 +1,42 @@
+using CareMessaging.Web.Api;
+using CareMessaging.Web.Pages.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CareMessaging.Web.Pages.Portal;
+
+/// <summary>
+/// The patient portal: the patient's own conversations with unread markers, the chosen one with
+/// its replies, and a way to start a new one. Nothing about other patients, and no dashboard.
+/// </summary>
+public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads) : PageModel
+{
+    public const int PageSize = 25;
+
+    public ConversationListView List { get; private set; } = default!;
+
+    public ThreadView? Thread { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid? conversationId, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        if (conversationId is { } id)
+        {
+            var opened = await threads.OpenAsync(id, forStaff: false, backUrl: "/portal", cancellationToken);
+            if (!opened.Succeeded)
+            {
+                return this.FromProblem(opened.Problem!);
+            }
+
+            Thread = opened.Value;
+        }
+
+        var page = await conversations.ListAsync(ListFilter.All, query: null, cursor, PageSize, cancellationToken);
+        if (!page.Succeeded)
+        {
+            return this.FromProblem(page.Problem!);
+        }
+
+        List = new ConversationListView(page.Value!.Items, page.Value.NextCursor, ListFilter.All, Query: null, conversationId, ForStaff: false);
+        return Page();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using CareMessaging.Contracts.Conversations;
+using CareMessaging.Web.Api;
+
+namespace CareMessaging.Web.Pages.Shared;
+
+/// <summary>A list of conversations as the inbox or the portal shows it, with the links its items and tabs need.</summary>
+public sealed record ConversationListView(
+    IReadOnlyList<ConversationSummary> Items,
+    string? NextCursor,
+    ListFilter Filter,
+    string? Query,
+    Guid? SelectedId,
+    bool ForStaff)
+{
+    public string BasePath => ForStaff ? "/inbox" : "/portal";
+
+    public bool IsSearch => !string.IsNullOrWhiteSpace(Query);
+
+    public string ConversationUrl(Guid id) => $"{BasePath}/{id}{ListQuery(Filter, Query, cursor: null)}";
+
+    public string FilterUrl(ListFilter filter) => BasePath + ListQuery(filter, Query, cursor: null);
+
+    public string? LoadMoreUrl => NextCursor is null ? null : BasePath + ListQuery(Filter, Query, NextCursor);
+
+    /// <summary>The query string that keeps the list's tab and search when a link is followed.</summary>
+    public static string ListQuery(ListFilter filter, string? query, string? cursor)
+    {
+        var pairs = new List<KeyValuePair<string, string?>>();
+        if (filter != ListFilter.All)
+        {
+            pairs.Add(new("filter", filter.ToString().ToLowerInvariant()));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query))
+        {
+            pairs.Add(new("q", query.Trim()));
+        }
+
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            pairs.Add(new("cursor", cursor));
+        }
+
+        return QueryString.Create(pairs).ToString();
+    }
+}
+
+/// <summary>An open conversation: its header, its messages and whether the reader may reply.</summary>
+public sealed record ThreadView(
+    ConversationSummary Conversation,
+    IReadOnlyList<MessageItem> Messages,
+    long? EarlierBefore,
+    bool ForStaff,
+    string BackUrl)
+{
+    /// <summary>Archived conversations stay readable and searchable, and take no replies until reopened.</summary>
+    public bool CanReply => Conversation.Status != ConversationStatus.Archived;
+
+    public long LastSequence => Messages.Count > 0 ? Messages[^1].Sequence : 0;
+}
+
+/// <summary>How messages name their sender and show their time.</summary>
+public static class MessageDisplay
+{
+    /// <summary>"You" for the reader, "Patient · name" for the patient, the colleague's name otherwise.</summary>
+    public static string SenderLabel(MessageItem message) => message switch
+    {
+        { FromMe: true } => "You",
+        { SenderKind: SenderKind.Patient } => string.IsNullOrWhiteSpace(message.SenderName) ? "Patient" : $"Patient · {message.SenderName}",
+        _ => string.IsNullOrWhiteSpace(message.SenderName) ? "Care team" : message.SenderName,
+    };
+
+    public static string CssClass(MessageItem message) =>
+        "message" + (message.FromMe ? " message--mine" : string.Empty)
+        + (message.SenderKind == SenderKind.Patient ? " message--patient" : string.Empty);
+
+    /// <summary>The machine-readable instant a script turns into the reader's own time zone.</summary>
+    public static string IsoTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>What shows before the script has localised it: the time in UTC, said so.</summary>
+    public static string UtcText(DateTimeOffset time) => time.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
+    public static string StatusText(ConversationStatus status) => status switch
+    {
+        ConversationStatus.Resolved => "Resolved",
+        ConversationStatus.Archived => "Archived",
+        _ => "Open",
+    };
+
+    public static string Plural(long count, string singular) =>
+        count == 1 ? $"1 {singular}" : $"{count.ToString(CultureInfo.InvariantCulture)} {singular}s";
+}

@@ -1,0 +1,109 @@
+// Requests from the page's scripts to the web app and, through the gateway, to the APIs.
+// Every request says it comes from a script, so the server answers with a status code
+// instead of a page or a redirect; a lost session sends the browser to sign in again.
+
+export const FETCH_HEADER = 'X-CareMessaging-Fetch';
+
+export function signInUrl() {
+    const returnUrl = window.location.pathname + window.location.search;
+    return `${document.body.dataset.signinUrl || '/signin'}?returnUrl=${encodeURIComponent(returnUrl)}`;
+}
+
+export function antiforgeryToken() {
+    return document.querySelector('meta[name="cm-antiforgery"]')?.content
+        ?? document.querySelector('input[name="__RequestVerificationToken"]')?.value
+        ?? '';
+}
+
+/** The gateway's own anti-forgery token (from GET /api/session, mirrored in the XSRF-TOKEN cookie), for /api, /hubs and /signout. */
+export function gatewayCsrfToken() {
+    const cookie = document.cookie.split('; ').find(entry => entry.startsWith('XSRF-TOKEN='));
+    return cookie ? decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) : '';
+}
+
+let session;
+
+/**
+ * The gateway's view of the session (GET /api/session): who is signed in, when the session ends,
+ * and the gateway's anti-forgery token. Asked once per page; ask again with refresh.
+ */
+export function sessionInfo({ refresh = false } = {}) {
+    if (!session || refresh) {
+        const asked = Date.now();
+        session = getJson('/api/session')
+            .then(response => (response.ok ? response.json() : null))
+            .then(body => (body ? { ...body, askedAt: asked } : null))
+            .catch(() => null);
+    }
+    return session;
+}
+
+export function gatewayHeaders() {
+    const token = gatewayCsrfToken();
+    return token ? { 'X-CSRF-TOKEN': token } : {};
+}
+
+async function send(url, options) {
+    const response = await fetch(url, { credentials: 'same-origin', ...options });
+    // Every answer from the gateway means the session was used just now (it slides the idle timeout).
+    document.dispatchEvent(new CustomEvent('cm:server-contact', { detail: { at: Date.now(), status: response.status } }));
+    if (response.status === 401) {
+        window.location.assign(signInUrl());
+        throw new Error('Signed out');
+    }
+    return response;
+}
+
+export function getHtml(url, signal) {
+    return send(url, { headers: { [FETCH_HEADER]: '1', Accept: 'text/html' }, signal });
+}
+
+export function getJson(url, signal) {
+    return send(url, { headers: { [FETCH_HEADER]: '1', Accept: 'application/json' }, signal });
+}
+
+/** Posts a form (or fields) to the web app, with Razor's anti-forgery token. */
+export function postForm(url, body) {
+    const data = body instanceof FormData ? body : new FormData();
+    if (!(body instanceof FormData) && body) {
+        for (const [key, value] of Object.entries(body)) {
+            data.append(key, value);
+        }
+    }
+    return send(url, {
+        method: 'POST',
+        body: data,
+        headers: {
+            [FETCH_HEADER]: '1',
+            Accept: 'text/html, application/json',
+            RequestVerificationToken: antiforgeryToken(),
+            ...gatewayHeaders(),
+        },
+    });
+}
+
+/** Parses server-rendered HTML (already encoded by Razor) into nodes without running anything. */
+export function parseFragment(html) {
+    const template = document.createElement('template');
+    template.innerHTML = html;
+    return template.content;
+}
+
+export function debounce(action, delay) {
+    let timer;
+    return (...args) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => action(...args), delay);
+    };
+}
+
+export function newClientMessageId() {
+    if (window.crypto?.randomUUID) {
+        return window.crypto.randomUUID();
+    }
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map(b => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
