@@ -106,7 +106,7 @@ public static class ConversationsApi
         var thread = await BuildThreadAsync(services, viewer, done.Value, cancellationToken)
             ?? throw new InvalidOperationException("A conversation just started is not visible to the caller who started it.");
         return done.Created
-            ? TypedResults.Created($"/api/conversations/{done.Value}", thread)
+            ? TypedResults.Created($"/api/conversations/{thread.Id}", thread)
             : TypedResults.Ok(thread);
     }
 
@@ -258,14 +258,8 @@ public static class ConversationsApi
             return null;
         }
 
-        return new ConversationThread
-        {
-            Conversation = found.Item,
-            CreatedBy = found.CreatedBy,
-            CreatedByKind = found.CreatedByKind,
-            ReadUpToSequence = found.ReadUpToSequence,
-            Messages = await services.Messages.PageAsync(id, viewer.UserId, before: null, MessageQueries.DefaultLimit, cancellationToken),
-        };
+        var messages = await services.Messages.PageAsync(id, viewer.UserId, before: null, MessageQueries.DefaultLimit, cancellationToken);
+        return new ConversationThread(found.Item, found.CreatedBy, found.CreatedByKind, found.ReadUpToSequence, messages);
     }
 
     private static async Task RecordViewAsync(ConversationServices services, Viewer viewer, Guid id, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Messages;
 
@@ -12,7 +13,7 @@ public enum ReadFilter
 }
 
 /// <summary>One conversation as the caller's list shows it.</summary>
-public sealed record ConversationListItem
+public record ConversationListItem
 {
     public required Guid Id { get; init; }
 
@@ -48,10 +49,22 @@ public sealed record ConversationListItem
 /// <summary>A page of the caller's conversations, latest activity first.</summary>
 public sealed record ConversationListPage(IReadOnlyList<ConversationListItem> Items, string? NextCursor);
 
-/// <summary>A conversation with its latest messages, in chronological order.</summary>
-public sealed record ConversationThread
+/// <summary>A conversation, as its list item shows it, with its latest messages in chronological order.</summary>
+public sealed record ConversationThread : ConversationListItem
 {
-    public required ConversationListItem Conversation { get; init; }
+    public ConversationThread()
+    {
+    }
+
+    [SetsRequiredMembers]
+    public ConversationThread(ConversationListItem item, string createdBy, SenderKind createdByKind, long readUpToSequence, MessagePage messages)
+        : base(item)
+    {
+        CreatedBy = createdBy;
+        CreatedByKind = createdByKind;
+        ReadUpToSequence = readUpToSequence;
+        Messages = messages;
+    }
 
     public required string CreatedBy { get; init; }
 

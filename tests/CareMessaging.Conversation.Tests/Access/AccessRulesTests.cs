@@ -33,7 +33,7 @@ public sealed class AccessRulesTests(ConversationServiceFixture fixture)
         var problem = await existing.ProblemAsync(HttpStatusCode.NotFound);
         var missingProblem = await missing.ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(missingProblem.GetProperty("detail").GetString(), problem.GetProperty("detail").GetString());
-        Assert.Equal(1, (await team.StaffClient().ThreadAsync(id)).Conversation.MessageCount);
+        Assert.Equal(1, (await team.StaffClient().ThreadAsync(id)).MessageCount);
     }
 
     [Theory]
@@ -116,7 +116,7 @@ public sealed class AccessRulesTests(ConversationServiceFixture fixture)
     {
         var team = await fixture.CreateTeamAsync();
         var thread = await team.PatientClient(0).StartAsync(team.Patients[0].PatientId);
-        return (team, thread.Conversation.Id, thread.Messages.Items[0].Id);
+        return (team, thread.Id, thread.Messages.Items[0].Id);
     }
 
     private static Task<HttpResponseMessage> CallAsync(HttpClient client, string method, string path, Guid messageId) =>

@@ -15,11 +15,11 @@ public sealed class ListConversationsTests(ConversationServiceFixture fixture)
         using var patient = team.PatientClient();
         var older = await patient.StartAsync(team.Patients[0].PatientId, "Older topic");
         var newer = await patient.StartAsync(team.Patients[0].PatientId, "Newer topic");
-        await patient.SendAsync(older.Conversation.Id, "Bumping the older one");
+        await patient.SendAsync(older.Id, "Bumping the older one");
 
         var page = await staff.ListAsync();
 
-        Assert.Equal([older.Conversation.Id, newer.Conversation.Id], page.Items.Select(i => i.Id));
+        Assert.Equal([older.Id, newer.Id], page.Items.Select(i => i.Id));
         Assert.Equal([2L, 1L], page.Items.Select(i => i.UnreadCount));
         Assert.All(page.Items, item => Assert.True(item.AwaitingResponse));
         Assert.Null(page.NextCursor);
@@ -34,14 +34,14 @@ public sealed class ListConversationsTests(ConversationServiceFixture fixture)
         var read = await patient.StartAsync(team.Patients[0].PatientId, "Read one");
         var unread = await patient.StartAsync(team.Patients[0].PatientId, "Unread one");
         var mine = await staff.StartAsync(team.Patients[0].PatientId, "Started by me");
-        await staff.MarkReadAsync(read.Conversation.Id, read.Messages.Items[0].Id);
+        await staff.MarkReadAsync(read.Id, read.Messages.Items[0].Id);
 
         var unreadPage = await staff.ListAsync("?filter=unread");
         var readPage = await staff.ListAsync("?filter=READ");
         var all = await staff.ListAsync("?filter=all");
 
-        Assert.Equal([unread.Conversation.Id], unreadPage.Items.Select(i => i.Id));
-        Assert.Equal([mine.Conversation.Id, read.Conversation.Id], readPage.Items.Select(i => i.Id));
+        Assert.Equal([unread.Id], unreadPage.Items.Select(i => i.Id));
+        Assert.Equal([mine.Id, read.Id], readPage.Items.Select(i => i.Id));
         Assert.Equal(3, all.Items.Count);
     }
 
@@ -53,9 +53,9 @@ public sealed class ListConversationsTests(ConversationServiceFixture fixture)
         var byTopic = await staff.StartAsync(team.Patients[0].PatientId, "Insulin dosage question");
         var other = await staff.StartAsync(team.Patients[1].PatientId, "Physiotherapy plan");
 
-        Assert.Equal([byTopic.Conversation.Id], (await staff.ListAsync("?q=INSULIN%20dos")).Items.Select(i => i.Id));
-        Assert.Equal([other.Conversation.Id], (await staff.ListAsync("?q=given1")).Items.Select(i => i.Id));
-        Assert.Equal([other.Conversation.Id], (await staff.ListAsync($"?q={team.Patients[1].PatientId.ToLowerInvariant()}")).Items.Select(i => i.Id));
+        Assert.Equal([byTopic.Id], (await staff.ListAsync("?q=INSULIN%20dos")).Items.Select(i => i.Id));
+        Assert.Equal([other.Id], (await staff.ListAsync("?q=given1")).Items.Select(i => i.Id));
+        Assert.Equal([other.Id], (await staff.ListAsync($"?q={team.Patients[1].PatientId.ToLowerInvariant()}")).Items.Select(i => i.Id));
         Assert.Equal(2, (await staff.ListAsync($"?q={team.Patients[0].FamilyName.ToUpperInvariant()}")).Items.Count);
         Assert.Empty((await staff.ListAsync("?q=%25")).Items);
         Assert.Empty((await staff.ListAsync("?q=no%20such%20thing")).Items);
@@ -80,10 +80,10 @@ public sealed class ListConversationsTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         var open = await staff.StartAsync(team.Patients[0].PatientId, "Still open");
         var archived = await staff.StartAsync(team.Patients[0].PatientId, "To archive");
-        (await staff.PostAsync($"/api/conversations/{archived.Conversation.Id}/archive", null)).EnsureSuccessStatusCode();
+        (await staff.PostAsync($"/api/conversations/{archived.Id}/archive", null)).EnsureSuccessStatusCode();
 
-        Assert.Equal([archived.Conversation.Id], (await staff.ListAsync("?status=archived")).Items.Select(i => i.Id));
-        Assert.Equal([open.Conversation.Id], (await staff.ListAsync("?status=Open")).Items.Select(i => i.Id));
+        Assert.Equal([archived.Id], (await staff.ListAsync("?status=archived")).Items.Select(i => i.Id));
+        Assert.Equal([open.Id], (await staff.ListAsync("?status=Open")).Items.Select(i => i.Id));
         Assert.Equal(ConversationStatus.Archived, (await staff.ListAsync("?status=archived&q=to%20arch")).Items.Single().Status);
     }
 
@@ -95,7 +95,7 @@ public sealed class ListConversationsTests(ConversationServiceFixture fixture)
         var ids = new List<Guid>();
         for (var i = 0; i < 9; i++)
         {
-            ids.Add((await staff.StartAsync(team.Patients[i % 2].PatientId, $"Topic number {i}")).Conversation.Id);
+            ids.Add((await staff.StartAsync(team.Patients[i % 2].PatientId, $"Topic number {i}")).Id);
         }
 
         var first = await staff.ListAsync("?limit=4");
@@ -104,7 +104,7 @@ public sealed class ListConversationsTests(ConversationServiceFixture fixture)
         await staff.SendAsync(first.Items[1].Id, "moves to the top");
         var notYetSeen = ids[1];
         await staff.SendAsync(notYetSeen, "moves to the top too");
-        var started = (await staff.StartAsync(team.Patients[0].PatientId, "Started while paging")).Conversation.Id;
+        var started = (await staff.StartAsync(team.Patients[0].PatientId, "Started while paging")).Id;
         var seen = first.Items.Select(i => i.Id).ToList();
         var cursor = first.NextCursor;
         var pages = 1;

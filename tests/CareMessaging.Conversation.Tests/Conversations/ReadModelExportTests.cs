@@ -15,8 +15,8 @@ public sealed class ReadModelExportTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         using var patient = team.PatientClient();
         var thread = await patient.StartAsync(team.Patients[0].PatientId);
-        var reply = await staff.SendAsync(thread.Conversation.Id, "Reply");
-        await staff.MarkReadAsync(thread.Conversation.Id, reply.Id);
+        var reply = await staff.SendAsync(thread.Id, "Reply");
+        await staff.MarkReadAsync(thread.Id, reply.Id);
         await staff.StartAsync(team.Patients[1].PatientId);
         using var service = fixture.Client(fixture.Tokens.ServiceClient("stats", Policies.ReadModelScope));
 
@@ -34,7 +34,7 @@ public sealed class ReadModelExportTests(ConversationServiceFixture fixture)
         while (cursor is not null && pages < 1000);
 
         Assert.Equal(all.Count, all.Select(c => c.ConversationId).Distinct().Count());
-        var exported = all.Single(c => c.ConversationId == thread.Conversation.Id);
+        var exported = all.Single(c => c.ConversationId == thread.Id);
         Assert.Equal(team.Id, exported.CareTeamId);
         Assert.Equal(team.StaffIds.Append(team.Patients[0].PortalUserId!).Order(), exported.Audience.Order());
         Assert.Equal([1L, 2L], exported.Messages.Select(m => m.Sequence));

@@ -25,24 +25,24 @@ public sealed class StartConversationTests(ConversationServiceFixture fixture)
         });
         var thread = await response.ReadAsync<ConversationThread>(HttpStatusCode.Created);
 
-        Assert.Equal($"/api/conversations/{thread.Conversation.Id}", response.Headers.Location?.OriginalString);
-        Assert.Equal("Medication refill", thread.Conversation.Topic);
-        Assert.Equal(patient.PatientId, thread.Conversation.PatientId);
-        Assert.Equal(patient.FullName, thread.Conversation.PatientName);
-        Assert.Equal("GF", thread.Conversation.PatientInitials);
-        Assert.Equal(ConversationStatus.Open, thread.Conversation.Status);
-        Assert.Equal(1, thread.Conversation.MessageCount);
-        Assert.Equal(0, thread.Conversation.UnreadCount);
-        Assert.False(thread.Conversation.AwaitingResponse);
-        Assert.Equal("Your refill is ready at the pharmacy.", thread.Conversation.LastMessagePreview);
+        Assert.Equal($"/api/conversations/{thread.Id}", response.Headers.Location?.OriginalString);
+        Assert.Equal("Medication refill", thread.Topic);
+        Assert.Equal(patient.PatientId, thread.PatientId);
+        Assert.Equal(patient.FullName, thread.PatientName);
+        Assert.Equal("GF", thread.PatientInitials);
+        Assert.Equal(ConversationStatus.Open, thread.Status);
+        Assert.Equal(1, thread.MessageCount);
+        Assert.Equal(0, thread.UnreadCount);
+        Assert.False(thread.AwaitingResponse);
+        Assert.Equal("Your refill is ready at the pharmacy.", thread.LastMessagePreview);
         var message = Assert.Single(thread.Messages.Items);
         Assert.Equal(1, message.Sequence);
         Assert.Equal(SenderKind.Staff, message.SenderKind);
         Assert.StartsWith("Dr. Staff 0", message.SenderName, StringComparison.Ordinal);
         Assert.True(message.FromMe);
 
-        var seenByPatient = await team.PatientClient().ThreadAsync(thread.Conversation.Id);
-        Assert.Equal(1, seenByPatient.Conversation.UnreadCount);
+        var seenByPatient = await team.PatientClient().ThreadAsync(thread.Id);
+        Assert.Equal(1, seenByPatient.UnreadCount);
         Assert.False(Assert.Single(seenByPatient.Messages.Items).FromMe);
     }
 
@@ -55,7 +55,7 @@ public sealed class StartConversationTests(ConversationServiceFixture fixture)
 
         var thread = await client.StartAsync(patient.PatientId, "Question about my results", "Are my lab results in?");
 
-        Assert.True(thread.Conversation.AwaitingResponse);
+        Assert.True(thread.AwaitingResponse);
         var message = Assert.Single(thread.Messages.Items);
         Assert.Equal(SenderKind.Patient, message.SenderKind);
         Assert.Equal(patient.FullName, message.SenderName);
@@ -148,7 +148,7 @@ public sealed class StartConversationTests(ConversationServiceFixture fixture)
         var first = await (await staff.PostAsJsonAsync("/api/conversations", request)).ReadAsync<ConversationThread>(HttpStatusCode.Created);
         var retried = await (await staff.PostAsJsonAsync("/api/conversations", request)).ReadAsync<ConversationThread>(HttpStatusCode.OK);
 
-        Assert.Equal(first.Conversation.Id, retried.Conversation.Id);
+        Assert.Equal(first.Id, retried.Id);
         Assert.Equal(first.Messages.Items[0].Id, retried.Messages.Items[0].Id);
         Assert.Single((await staff.ListAsync()).Items);
     }

@@ -17,11 +17,11 @@ public sealed class SummaryTests(ConversationServiceFixture fixture)
         var first = await patient.StartAsync(team.Patients[0].PatientId, "First", "p1");
         var second = await patient.StartAsync(team.Patients[0].PatientId, "Second", "p2");
         var archived = await colleague.StartAsync(team.Patients[1].PatientId, "Archived", "c1");
-        await staff.SendAsync(first.Conversation.Id, "s1");
-        await patient.SendAsync(first.Conversation.Id, "p3");
-        await colleague.SendAsync(second.Conversation.Id, "c2");
-        await staff.MarkReadAsync(first.Conversation.Id, first.Messages.Items[0].Id);
-        (await colleague.PostAsync($"/api/conversations/{archived.Conversation.Id}/archive", null)).EnsureSuccessStatusCode();
+        await staff.SendAsync(first.Id, "s1");
+        await patient.SendAsync(first.Id, "p3");
+        await colleague.SendAsync(second.Id, "c2");
+        await staff.MarkReadAsync(first.Id, first.Messages.Items[0].Id);
+        (await colleague.PostAsync($"/api/conversations/{archived.Id}/archive", null)).EnsureSuccessStatusCode();
 
         var staffSummary = await (await staff.GetAsync("/api/conversations/summary")).ReadAsync<DashboardCounts>();
         var patientSummary = await (await patient.GetAsync("/api/conversations/summary")).ReadAsync<DashboardCounts>();

@@ -14,7 +14,7 @@ public sealed class WorkflowTests(ConversationServiceFixture fixture)
     {
         var team = await fixture.CreateTeamAsync();
         using var staff = team.StaffClient();
-        var id = (await staff.StartAsync(team.Patients[0].PatientId)).Conversation.Id;
+        var id = (await staff.StartAsync(team.Patients[0].PatientId)).Id;
 
         var resolved = await (await staff.PostAsync($"/api/conversations/{id}/resolve", null)).ReadAsync<ConversationListItem>();
         var archived = await (await staff.PostAsync($"/api/conversations/{id}/archive", null)).ReadAsync<ConversationListItem>();
@@ -35,7 +35,7 @@ public sealed class WorkflowTests(ConversationServiceFixture fixture)
         var team = await fixture.CreateTeamAsync();
         using var staff = team.StaffClient();
         using var patient = team.PatientClient();
-        var id = (await staff.StartAsync(team.Patients[0].PatientId, "Archived topic here")).Conversation.Id;
+        var id = (await staff.StartAsync(team.Patients[0].PatientId, "Archived topic here")).Id;
         (await staff.PostAsync($"/api/conversations/{id}/archive", null)).EnsureSuccessStatusCode();
 
         var staffSend = await staff.PostAsJsonAsync($"/api/conversations/{id}/messages", new { body = "More", clientMessageId = Api.NewKey() });
@@ -45,12 +45,12 @@ public sealed class WorkflowTests(ConversationServiceFixture fixture)
         Assert.Contains("archived", (await staffSend.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         await patientSend.ProblemAsync(HttpStatusCode.Conflict);
         await resolve.ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(1, (await staff.ThreadAsync(id)).Conversation.MessageCount);
+        Assert.Equal(1, (await staff.ThreadAsync(id)).MessageCount);
         Assert.Single((await staff.ListAsync("?q=archived%20topic")).Items);
 
         (await staff.PostAsync($"/api/conversations/{id}/reopen", null)).EnsureSuccessStatusCode();
         await staff.SendAsync(id, "Open again");
-        Assert.Equal(2, (await staff.ThreadAsync(id)).Conversation.MessageCount);
+        Assert.Equal(2, (await staff.ThreadAsync(id)).MessageCount);
     }
 
     [Fact]
@@ -58,12 +58,12 @@ public sealed class WorkflowTests(ConversationServiceFixture fixture)
     {
         var team = await fixture.CreateTeamAsync();
         using var patient = team.PatientClient();
-        var id = (await patient.StartAsync(team.Patients[0].PatientId)).Conversation.Id;
+        var id = (await patient.StartAsync(team.Patients[0].PatientId)).Id;
 
         var response = await patient.PostAsync($"/api/conversations/{id}/archive", null);
 
         await response.ProblemAsync(HttpStatusCode.Forbidden);
-        Assert.Equal(ConversationStatus.Open, (await patient.ThreadAsync(id)).Conversation.Status);
+        Assert.Equal(ConversationStatus.Open, (await patient.ThreadAsync(id)).Status);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class WorkflowTests(ConversationServiceFixture fixture)
     {
         var team = await fixture.CreateTeamAsync();
         using var staff = team.StaffClient();
-        var id = (await staff.StartAsync(team.Patients[0].PatientId)).Conversation.Id;
+        var id = (await staff.StartAsync(team.Patients[0].PatientId)).Id;
 
         (await staff.PostAsync($"/api/conversations/{id}/resolve", null)).EnsureSuccessStatusCode();
         var again = await (await staff.PostAsync($"/api/conversations/{id}/resolve", null)).ReadAsync<ConversationListItem>();

@@ -13,7 +13,7 @@ public sealed class EncryptionAtRestTests(ConversationServiceFixture fixture)
         var team = await fixture.CreateTeamAsync();
         var secret = $"Biopsy result {Guid.NewGuid():N}";
         var thread = await team.StaffClient().StartAsync(team.Patients[0].PatientId, "Results", secret);
-        await team.PatientClient().SendAsync(thread.Conversation.Id, $"Reply to {secret}");
+        await team.PatientClient().SendAsync(thread.Id, $"Reply to {secret}");
 
         await using var db = await fixture.OpenDatabaseAsync();
         var dump = new StringBuilder();
@@ -28,11 +28,11 @@ public sealed class EncryptionAtRestTests(ConversationServiceFixture fixture)
         }
 
         var text = dump.ToString();
-        Assert.Contains(thread.Conversation.Id.ToString(), text, StringComparison.Ordinal);
+        Assert.Contains(thread.Id.ToString(), text, StringComparison.Ordinal);
         Assert.DoesNotContain(secret[14..], text, StringComparison.Ordinal);
         // bytea appears as hex in JSON: the plaintext's bytes must not be there either.
         Assert.DoesNotContain(Convert.ToHexStringLower(Encoding.UTF8.GetBytes(secret[14..])), text, StringComparison.Ordinal);
-        Assert.Equal(secret, (await team.StaffClient().ThreadAsync(thread.Conversation.Id)).Messages.Items[0].Body);
+        Assert.Equal(secret, (await team.StaffClient().ThreadAsync(thread.Id)).Messages.Items[0].Body);
     }
 
     [Fact]
@@ -49,15 +49,15 @@ public sealed class EncryptionAtRestTests(ConversationServiceFixture fixture)
         });
         using var staff = fixture.Client(fixture.Tokens.Staff(team.StaffIds[0], [team.Id]), rotated);
 
-        var sent = await staff.SendAsync(thread.Conversation.Id, "Sealed with the new key");
-        var read = await staff.ThreadAsync(thread.Conversation.Id);
+        var sent = await staff.SendAsync(thread.Id, "Sealed with the new key");
+        var read = await staff.ThreadAsync(thread.Id);
 
         Assert.Equal(["Sealed with the first key", "Sealed with the new key"], read.Messages.Items.Select(m => m.Body));
-        Assert.Equal("Sealed with the new key", read.Conversation.LastMessagePreview);
+        Assert.Equal("Sealed with the new key", read.LastMessagePreview);
         await using var db = await fixture.OpenDatabaseAsync();
         Assert.Equal(ConversationServiceFixture.FirstKeyId, await ScalarAsync(db, "SELECT body_key_id FROM messages WHERE id = $1", thread.Messages.Items[0].Id));
         Assert.Equal(newKeyId, await ScalarAsync(db, "SELECT body_key_id FROM messages WHERE id = $1", sent.Id));
-        Assert.Equal(newKeyId, await ScalarAsync(db, "SELECT preview_key_id FROM conversations WHERE id = $1", thread.Conversation.Id));
+        Assert.Equal(newKeyId, await ScalarAsync(db, "SELECT preview_key_id FROM conversations WHERE id = $1", thread.Id));
     }
 
     private static async Task<object?> ScalarAsync(NpgsqlConnection db, string sql, Guid id)

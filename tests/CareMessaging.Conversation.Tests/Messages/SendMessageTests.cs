@@ -16,8 +16,8 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         using var patient = team.PatientClient();
         var thread = await staff.StartAsync(team.Patients[0].PatientId);
 
-        var reply = await patient.SendAsync(thread.Conversation.Id, "Thanks, I will pick it up tomorrow.");
-        var answer = await staff.SendAsync(thread.Conversation.Id, "Great.");
+        var reply = await patient.SendAsync(thread.Id, "Thanks, I will pick it up tomorrow.");
+        var answer = await staff.SendAsync(thread.Id, "Great.");
 
         Assert.Equal(2, reply.Sequence);
         Assert.Equal(3, answer.Sequence);
@@ -36,13 +36,13 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         var thread = await staff.StartAsync(team.Patients[0].PatientId);
         var key = Api.NewKey();
 
-        var first = await staff.SendAsync(thread.Conversation.Id, "Please fast before the test.", key);
-        var retried = await (await staff.PostAsJsonAsync($"/api/conversations/{thread.Conversation.Id}/messages",
+        var first = await staff.SendAsync(thread.Id, "Please fast before the test.", key);
+        var retried = await (await staff.PostAsJsonAsync($"/api/conversations/{thread.Id}/messages",
             new { body = "Please fast before the test.", clientMessageId = key })).ReadAsync<MessageView>(HttpStatusCode.OK);
 
         Assert.Equal(first.Id, retried.Id);
         Assert.Equal(first.Sequence, retried.Sequence);
-        Assert.Equal(2, (await staff.ThreadAsync(thread.Conversation.Id)).Conversation.MessageCount);
+        Assert.Equal(2, (await staff.ThreadAsync(thread.Id)).MessageCount);
     }
 
     [Fact]
@@ -53,12 +53,12 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         var first = await staff.StartAsync(team.Patients[0].PatientId);
         var second = await staff.StartAsync(team.Patients[1].PatientId);
         var key = Api.NewKey();
-        await staff.SendAsync(first.Conversation.Id, "One", key);
+        await staff.SendAsync(first.Id, "One", key);
 
-        var response = await staff.PostAsJsonAsync($"/api/conversations/{second.Conversation.Id}/messages", new { body = "Two", clientMessageId = key });
+        var response = await staff.PostAsJsonAsync($"/api/conversations/{second.Id}/messages", new { body = "Two", clientMessageId = key });
 
         await response.ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(1, (await staff.ThreadAsync(second.Conversation.Id)).Conversation.MessageCount);
+        Assert.Equal(1, (await staff.ThreadAsync(second.Id)).MessageCount);
     }
 
     [Fact]
@@ -69,8 +69,8 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         var thread = await staff.StartAsync(team.Patients[0].PatientId);
         const string markup = "<script>alert('x')</script> <b>bold</b> & \"quotes\"\n  indented";
 
-        var sent = await staff.SendAsync(thread.Conversation.Id, markup);
-        var read = await staff.ThreadAsync(thread.Conversation.Id);
+        var sent = await staff.SendAsync(thread.Id, markup);
+        var read = await staff.ThreadAsync(thread.Id);
 
         Assert.Equal(markup, sent.Body);
         Assert.Equal(markup, read.Messages.Items[^1].Body);
@@ -83,9 +83,9 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         var thread = await staff.StartAsync(team.Patients[0].PatientId);
 
-        var tooLong = await staff.PostAsJsonAsync($"/api/conversations/{thread.Conversation.Id}/messages", new { body = new string('a', 5001), clientMessageId = Api.NewKey() });
+        var tooLong = await staff.PostAsJsonAsync($"/api/conversations/{thread.Id}/messages", new { body = new string('a', 5001), clientMessageId = Api.NewKey() });
         var problem = await tooLong.ProblemAsync(HttpStatusCode.BadRequest);
-        var longest = await staff.PostAsJsonAsync($"/api/conversations/{thread.Conversation.Id}/messages", new { body = new string('a', 5000), clientMessageId = Api.NewKey() });
+        var longest = await staff.PostAsJsonAsync($"/api/conversations/{thread.Id}/messages", new { body = new string('a', 5000), clientMessageId = Api.NewKey() });
 
         Assert.Contains("at most 5000 characters", problem.GetProperty("errors").GetProperty("body")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Created, longest.StatusCode);
@@ -98,7 +98,7 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         var thread = await staff.StartAsync(team.Patients[0].PatientId);
 
-        var response = await staff.PostAsJsonAsync($"/api/conversations/{thread.Conversation.Id}/messages", new { body = "" });
+        var response = await staff.PostAsJsonAsync($"/api/conversations/{thread.Id}/messages", new { body = "" });
 
         Assert.Equal(["body", "clientMessageId"], (await response.ValidationErrorsAsync()).Order());
     }
@@ -120,7 +120,7 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         using var patient = team.PatientClient();
         var thread = await staff.StartAsync(team.Patients[0].PatientId);
-        var id = thread.Conversation.Id;
+        var id = thread.Id;
 
         var sends = Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? staff.SendAsync(id, $"staff {i}") : patient.SendAsync(id, $"patient {i}"));
         var sent = await Task.WhenAll(sends);
@@ -128,9 +128,9 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         Assert.Equal(Enumerable.Range(2, 30).Select(i => (long)i), sent.Select(m => m.Sequence).Order());
         var all = await (await staff.GetAsync($"/api/conversations/{id}/messages?limit=100")).ReadAsync<MessagePage>();
         Assert.Equal(Enumerable.Range(1, 31).Select(i => (long)i), all.Items.Select(m => m.Sequence));
-        Assert.Equal(31, (await staff.ThreadAsync(id)).Conversation.MessageCount);
+        Assert.Equal(31, (await staff.ThreadAsync(id)).MessageCount);
         // The patient's unread count is exactly the staff messages they did not send.
-        Assert.Equal(16, (await patient.ThreadAsync(id)).Conversation.UnreadCount);
+        Assert.Equal(16, (await patient.ThreadAsync(id)).UnreadCount);
     }
 
     [Fact]
@@ -141,12 +141,12 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         var thread = await staff.StartAsync(team.Patients[0].PatientId, body: "m1");
         for (var i = 2; i <= 7; i++)
         {
-            await staff.SendAsync(thread.Conversation.Id, $"m{i}");
+            await staff.SendAsync(thread.Id, $"m{i}");
         }
 
-        var latest = await (await staff.GetAsync($"/api/conversations/{thread.Conversation.Id}/messages?limit=3")).ReadAsync<MessagePage>();
-        var middle = await (await staff.GetAsync($"/api/conversations/{thread.Conversation.Id}/messages?limit=3&before={latest.NextBefore}")).ReadAsync<MessagePage>();
-        var first = await (await staff.GetAsync($"/api/conversations/{thread.Conversation.Id}/messages?limit=3&before={middle.NextBefore}")).ReadAsync<MessagePage>();
+        var latest = await (await staff.GetAsync($"/api/conversations/{thread.Id}/messages?limit=3")).ReadAsync<MessagePage>();
+        var middle = await (await staff.GetAsync($"/api/conversations/{thread.Id}/messages?limit=3&before={latest.NextBefore}")).ReadAsync<MessagePage>();
+        var first = await (await staff.GetAsync($"/api/conversations/{thread.Id}/messages?limit=3&before={middle.NextBefore}")).ReadAsync<MessagePage>();
 
         Assert.Equal(["m5", "m6", "m7"], latest.Items.Select(m => m.Body));
         Assert.Equal(["m2", "m3", "m4"], middle.Items.Select(m => m.Body));
@@ -166,7 +166,7 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         var thread = await staff.StartAsync(team.Patients[0].PatientId);
 
-        var response = await staff.GetAsync($"/api/conversations/{thread.Conversation.Id}/messages?{query}");
+        var response = await staff.GetAsync($"/api/conversations/{thread.Id}/messages?{query}");
 
         Assert.Equal([field], await response.ValidationErrorsAsync());
     }

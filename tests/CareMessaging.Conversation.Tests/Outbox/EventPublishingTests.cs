@@ -17,7 +17,7 @@ public sealed class EventPublishingTests(ConversationServiceFixture fixture)
 
         var thread = await team.PatientClient().StartAsync(patient.PatientId, "Sensitive topic", "Sensitive body");
 
-        var id = thread.Conversation.Id;
+        var id = thread.Id;
         var started = (await fixture.Events.WaitForAsync<ConversationStarted>(e => e.ConversationId == id))[0];
         var sent = (await fixture.Events.WaitForAsync<MessageSent>(e => e.ConversationId == id))[0];
         var audience = team.StaffIds.Append(patient.PortalUserId!).Order().ToList();
@@ -39,11 +39,11 @@ public sealed class EventPublishingTests(ConversationServiceFixture fixture)
         var team = await fixture.CreateTeamAsync();
         var marker = $"marker{Guid.NewGuid():N}";
         var thread = await team.StaffClient().StartAsync(team.Patients[0].PatientId, $"Topic {marker}"[..30], $"Body {marker}");
-        await fixture.Events.WaitForAsync<MessageSent>(e => e.ConversationId == thread.Conversation.Id);
+        await fixture.Events.WaitForAsync<MessageSent>(e => e.ConversationId == thread.Id);
 
         await using var db = await fixture.OpenDatabaseAsync();
         await using var command = new NpgsqlCommand("SELECT payload::text FROM outbox_messages WHERE payload->>'conversationId' = $1", db);
-        command.Parameters.AddWithValue(thread.Conversation.Id.ToString());
+        command.Parameters.AddWithValue(thread.Id.ToString());
         var payloads = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -66,7 +66,7 @@ public sealed class EventPublishingTests(ConversationServiceFixture fixture)
     {
         var team = await fixture.CreateTeamAsync();
         using var staff = team.StaffClient();
-        var id = (await staff.StartAsync(team.Patients[0].PatientId)).Conversation.Id;
+        var id = (await staff.StartAsync(team.Patients[0].PatientId)).Id;
 
         var view = new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{id}");
         view.Headers.Add("X-Forwarded-For", "198.51.100.23");
@@ -90,7 +90,7 @@ public sealed class EventPublishingTests(ConversationServiceFixture fixture)
     {
         var team = await fixture.CreateTeamAsync();
         using var staff = team.StaffClient();
-        var id = (await staff.StartAsync(team.Patients[0].PatientId)).Conversation.Id;
+        var id = (await staff.StartAsync(team.Patients[0].PatientId)).Id;
         await fixture.Events.WaitForAsync<MessageSent>(e => e.ConversationId == id);
 
         await fixture.Infrastructure.StopResourceAsync(ResourceNames.Messaging);
@@ -127,7 +127,7 @@ public sealed class EventPublishingTests(ConversationServiceFixture fixture)
         });
         using var first = team.StaffClient();
         using var second = fixture.Client(fixture.Tokens.Staff(team.StaffIds[1], [team.Id]), replica);
-        var id = (await first.StartAsync(team.Patients[0].PatientId)).Conversation.Id;
+        var id = (await first.StartAsync(team.Patients[0].PatientId)).Id;
 
         var sends = Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? first : second).SendAsync(id, $"replica message {i}"));
         var sent = await Task.WhenAll(sends);

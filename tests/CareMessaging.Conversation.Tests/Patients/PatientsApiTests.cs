@@ -52,7 +52,7 @@ public sealed class PatientsApiTests(ConversationServiceFixture fixture)
         var profile = await (await staff.SendAsync(request)).ReadAsync<PatientProfile>();
 
         Assert.Equal(patient.FullName, profile.Patient.Name);
-        Assert.Equal([thread.Conversation.Id], profile.Conversations.Select(c => c.Id));
+        Assert.Equal([thread.Id], profile.Conversations.Select(c => c.Id));
         var accessed = Assert.Single(await fixture.Events.WaitForAsync<PatientProfileAccessed>(e => e.PatientId == patient.PatientId));
         Assert.Equal(team.StaffIds[0], accessed.ActorId);
         Assert.Equal("clinician", accessed.ActorRole);

@@ -15,18 +15,18 @@ public sealed class ReadHorizonTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         using var patient = team.PatientClient();
         var thread = await patient.StartAsync(team.Patients[0].PatientId, body: "first");
-        var second = await patient.SendAsync(thread.Conversation.Id, "second");
-        var third = await patient.SendAsync(thread.Conversation.Id, "third");
+        var second = await patient.SendAsync(thread.Id, "second");
+        var third = await patient.SendAsync(thread.Id, "third");
 
-        var forward = await (await staff.MarkReadAsync(thread.Conversation.Id, second.Id)).ReadAsync<ReadStateView>();
-        var back = await (await staff.MarkReadAsync(thread.Conversation.Id, thread.Messages.Items[0].Id)).ReadAsync<ReadStateView>();
+        var forward = await (await staff.MarkReadAsync(thread.Id, second.Id)).ReadAsync<ReadStateView>();
+        var back = await (await staff.MarkReadAsync(thread.Id, thread.Messages.Items[0].Id)).ReadAsync<ReadStateView>();
 
-        Assert.Equal(new ReadStateView(thread.Conversation.Id, 2, 1), forward);
-        Assert.Equal(new ReadStateView(thread.Conversation.Id, 2, 1), back);
-        Assert.Equal(1, (await staff.ThreadAsync(thread.Conversation.Id)).Conversation.UnreadCount);
+        Assert.Equal(new ReadStateView(thread.Id, 2, 1), forward);
+        Assert.Equal(new ReadStateView(thread.Id, 2, 1), back);
+        Assert.Equal(1, (await staff.ThreadAsync(thread.Id)).UnreadCount);
 
-        await staff.MarkReadAsync(thread.Conversation.Id, third.Id);
-        Assert.Equal(0, (await staff.ThreadAsync(thread.Conversation.Id)).Conversation.UnreadCount);
+        await staff.MarkReadAsync(thread.Id, third.Id);
+        Assert.Equal(0, (await staff.ThreadAsync(thread.Id)).UnreadCount);
     }
 
     [Fact]
@@ -37,13 +37,13 @@ public sealed class ReadHorizonTests(ConversationServiceFixture fixture)
         using var second = team.StaffClient(1);
         using var patient = team.PatientClient();
         var thread = await patient.StartAsync(team.Patients[0].PatientId);
-        var reply = await first.SendAsync(thread.Conversation.Id, "We will call you.");
+        var reply = await first.SendAsync(thread.Id, "We will call you.");
 
-        await first.MarkReadAsync(thread.Conversation.Id, reply.Id);
+        await first.MarkReadAsync(thread.Id, reply.Id);
 
-        Assert.Equal(0, (await first.ThreadAsync(thread.Conversation.Id)).Conversation.UnreadCount);
-        Assert.Equal(2, (await second.ThreadAsync(thread.Conversation.Id)).Conversation.UnreadCount);
-        Assert.Equal(1, (await patient.ThreadAsync(thread.Conversation.Id)).Conversation.UnreadCount);
+        Assert.Equal(0, (await first.ThreadAsync(thread.Id)).UnreadCount);
+        Assert.Equal(2, (await second.ThreadAsync(thread.Id)).UnreadCount);
+        Assert.Equal(1, (await patient.ThreadAsync(thread.Id)).UnreadCount);
     }
 
     [Fact]
@@ -54,8 +54,8 @@ public sealed class ReadHorizonTests(ConversationServiceFixture fixture)
         var one = await staff.StartAsync(team.Patients[0].PatientId);
         var other = await staff.StartAsync(team.Patients[1].PatientId);
 
-        var wrong = await staff.MarkReadAsync(one.Conversation.Id, other.Messages.Items[0].Id);
-        var missing = await staff.PostAsync($"/api/conversations/{one.Conversation.Id}/read", System.Net.Http.Json.JsonContent.Create(new { }));
+        var wrong = await staff.MarkReadAsync(one.Id, other.Messages.Items[0].Id);
+        var missing = await staff.PostAsync($"/api/conversations/{one.Id}/read", System.Net.Http.Json.JsonContent.Create(new { }));
 
         Assert.Equal(["upToMessageId"], await wrong.ValidationErrorsAsync());
         Assert.Equal(["upToMessageId"], await missing.ValidationErrorsAsync());
@@ -68,17 +68,17 @@ public sealed class ReadHorizonTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         using var patient = team.PatientClient();
         var thread = await patient.StartAsync(team.Patients[0].PatientId);
-        var latest = await patient.SendAsync(thread.Conversation.Id, "Any news?");
+        var latest = await patient.SendAsync(thread.Id, "Any news?");
 
-        await staff.MarkReadAsync(thread.Conversation.Id, latest.Id);
-        await staff.MarkReadAsync(thread.Conversation.Id, latest.Id);
+        await staff.MarkReadAsync(thread.Id, latest.Id);
+        await staff.MarkReadAsync(thread.Id, latest.Id);
 
-        var read = Assert.Single(await fixture.Events.WaitForAsync<ConversationRead>(e => e.ConversationId == thread.Conversation.Id));
+        var read = Assert.Single(await fixture.Events.WaitForAsync<ConversationRead>(e => e.ConversationId == thread.Id));
         Assert.Equal(2, read.ReadUpToSequence);
         Assert.Equal(team.StaffIds[0], read.ActorId);
         Assert.Equal(team.Id, read.CareTeamId);
         // The second call moved nothing, so nothing more is published.
-        Assert.Equal(1, await fixture.CountOutboxAsync<ConversationRead>(thread.Conversation.Id));
+        Assert.Equal(1, await fixture.CountOutboxAsync<ConversationRead>(thread.Id));
     }
 
     [Fact]
@@ -88,9 +88,9 @@ public sealed class ReadHorizonTests(ConversationServiceFixture fixture)
         using var staff = team.StaffClient();
         using var patient = team.PatientClient();
         var thread = await patient.StartAsync(team.Patients[0].PatientId);
-        (await staff.PostAsync($"/api/conversations/{thread.Conversation.Id}/archive", null)).EnsureSuccessStatusCode();
+        (await staff.PostAsync($"/api/conversations/{thread.Id}/archive", null)).EnsureSuccessStatusCode();
 
-        var response = await staff.MarkReadAsync(thread.Conversation.Id, thread.Messages.Items[0].Id);
+        var response = await staff.MarkReadAsync(thread.Id, thread.Messages.Items[0].Id);
 
         Assert.Equal(1, (await response.ReadAsync<ReadStateView>(HttpStatusCode.OK)).ReadUpToSequence);
     }

@@ -41,11 +41,11 @@ public sealed class DemoSeedTests(ConversationServiceFixture fixture)
         var firstPatient = seed.Patients.Single(p => p.PatientId == first.PatientId);
         using var patientClient = fixture.Client(fixture.Tokens.Patient(firstPatient.UserId!, firstPatient.PatientId));
         var thread = await patientClient.ThreadAsync(first.Id);
-        Assert.Equal(first.Topic, thread.Conversation.Topic);
+        Assert.Equal(first.Topic, thread.Topic);
         Assert.Equal(first.Messages.Select(m => m.Body), thread.Messages.Items.Select(m => m.Body));
-        Assert.Equal(Enum.Parse<ConversationStatus>(first.Status), thread.Conversation.Status);
+        Assert.Equal(Enum.Parse<ConversationStatus>(first.Status), thread.Status);
         var newest = first.Messages.Min(m => m.MinutesAgo);
-        Assert.InRange(DateTimeOffset.UtcNow - thread.Conversation.LastActivityAt, TimeSpan.FromMinutes(newest - 1), TimeSpan.FromMinutes(newest + 5));
+        Assert.InRange(DateTimeOffset.UtcNow - thread.LastActivityAt, TimeSpan.FromMinutes(newest - 1), TimeSpan.FromMinutes(newest + 5));
     }
 
     private async Task SeedAsync(DemoSeedFile seed)
