@@ -26,7 +26,7 @@ public sealed class MessagingTests(CareMessagingStack stack)
             clientMessageId = Guid.NewGuid().ToString(),
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var conversationId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("conversation").GetProperty("id").GetGuid();
+        var conversationId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         var auditDb = await stack.GetConnectionStringAsync(ResourceNames.AuditDb);
         var deadline = DateTime.UtcNow + TestTimeouts.EventDelivery;
