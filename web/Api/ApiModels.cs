@@ -3,7 +3,7 @@ using CareMessaging.Contracts.Conversations;
 namespace CareMessaging.Web.Api;
 
 /// <summary>One conversation as the caller's list shows it (GET /api/conversations).</summary>
-public sealed record ConversationSummary
+public record ConversationSummary
 {
     public required Guid Id { get; init; }
 
@@ -68,11 +68,12 @@ public sealed record MessageItem
 /// <summary>Messages in chronological order; <see cref="NextBefore"/> fetches the earlier page, or is null at the start.</summary>
 public sealed record MessagePage(IReadOnlyList<MessageItem> Items, long? NextBefore);
 
-/// <summary>A conversation with its latest messages (GET /api/conversations/{id}).</summary>
-public sealed record ConversationThread
+/// <summary>
+/// A conversation with its latest messages (GET /api/conversations/{id}): the list item's fields,
+/// the caller's read horizon and the messages.
+/// </summary>
+public sealed record ConversationThread : ConversationSummary
 {
-    public required ConversationSummary Conversation { get; init; }
-
     /// <summary>The caller's read horizon: every message up to this sequence is read.</summary>
     public long ReadUpToSequence { get; init; }
 

@@ -123,7 +123,7 @@ public sealed class ThreadTests(BrowserStack browser)
         await Expect(status).ToHaveTextAsync("Archived");
         await Expect(staff.GetByRole(AriaRole.Textbox, new() { Name = "Message" })).ToHaveCountAsync(0);
         await Expect(staff.Locator("[data-read-only]")).ToContainTextAsync("Reopen it to reply");
-        Assert.Equal("Archived", (await Api.GetJsonAsync(context, $"/api/conversations/{id}")).GetProperty("conversation").GetProperty("status").GetString());
+        Assert.Equal("Archived", (await Api.GetJsonAsync(context, $"/api/conversations/{id}")).GetProperty("status").GetString());
 
         await staff.GetByRole(AriaRole.Button, new() { Name = "Reopen" }).ClickAsync();
         await Expect(status).ToHaveTextAsync("Open");

@@ -143,7 +143,7 @@ public sealed class InboxTests(BrowserStack browser)
         var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), "/inbox");
         await using var _ = context;
         await PageExtensions.EventuallyAsync(async () =>
-            (await Api.GetJsonAsync(context, $"/api/conversations/{id}")).GetProperty("conversation").GetProperty("unreadCount").GetInt64() > 0,
+            (await Api.GetJsonAsync(context, $"/api/conversations/{id}")).GetProperty("unreadCount").GetInt64() > 0,
             "the patient's message is unread for the clinician");
 
         await page.ConversationItem(id).Locator("[data-conversation-link]").ClickAsync();
@@ -168,7 +168,7 @@ public sealed class InboxTests(BrowserStack browser)
         Assert.True(await page.DistanceFromBottomAsync() <= 2, "The thread opens at its latest message.");
 
         var opened = await Api.GetJsonAsync(context, $"/api/conversations/{id}");
-        Assert.Equal(0, opened.GetProperty("conversation").GetProperty("unreadCount").GetInt64());
+        Assert.Equal(0, opened.GetProperty("unreadCount").GetInt64());
         await Expect(page.ConversationItem(id).Locator("[data-unread-dot]")).ToBeHiddenAsync();
         await Screenshots.SaveAsync(page, "thread");
     }

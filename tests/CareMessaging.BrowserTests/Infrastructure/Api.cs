@@ -24,7 +24,7 @@ public static class Api
     public static async Task<Guid> StartConversationAsync(IBrowserContext context, string patientId, string topic, string body)
     {
         var started = await PostJsonAsync(context, "/api/conversations", new { patientId, topic, body, clientMessageId = Guid.NewGuid().ToString() });
-        return started.GetProperty("conversation").GetProperty("id").GetGuid();
+        return started.GetProperty("id").GetGuid();
     }
 
     private static async Task<JsonElement> PostJsonAsync(IBrowserContext context, string url, object body)

@@ -26,7 +26,10 @@ public sealed class ThreadModel(ConversationsClient conversations) : PageModel
     [BindProperty]
     public Guid ClientMessageId { get; set; }
 
-    public IActionResult OnGet(Guid id) => LocalRedirect($"{SignedInUser.From(User)!.HomePath}/{id}");
+    public IActionResult OnGet(Guid id) =>
+        SignedInUser.From(User) is { IsStaff: true } or { IsPatient: true }
+            ? LocalRedirect($"{SignedInUser.From(User)!.HomePath}/{id}")
+            : NotFound();
 
     /// <summary>Messages after <paramref name="after"/> (new arrivals) or before <paramref name="before"/> (history).</summary>
     public async Task<IActionResult> OnGetMessagesAsync(Guid id, long? after, long? before, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public sealed partial class ThreadLoader(ConversationsClient conversations, ILog
 
         var thread = loaded.Value!;
         var messages = thread.Messages.Items;
-        var conversation = thread.Conversation;
+        ConversationSummary conversation = thread;
         if (messages.Count > 0 && (conversation.UnreadCount > 0 || messages[^1].Sequence > thread.ReadUpToSequence))
         {
             // Opening a conversation reads it: the horizon moves to the latest message shown.

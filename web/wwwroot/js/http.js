@@ -44,9 +44,10 @@ export function gatewayHeaders() {
 }
 
 async function send(url, options) {
+    const sentAt = Date.now();
     const response = await fetch(url, { credentials: 'same-origin', ...options });
-    // Every answer from the gateway means the session was used just now (it slides the idle timeout).
-    document.dispatchEvent(new CustomEvent('cm:server-contact', { detail: { at: Date.now(), status: response.status } }));
+    // The gateway slid the idle timeout when it received this request.
+    document.dispatchEvent(new CustomEvent('cm:server-contact', { detail: { at: sentAt, status: response.status } }));
     if (response.status === 401) {
         window.location.assign(signInUrl());
         throw new Error('Signed out');
