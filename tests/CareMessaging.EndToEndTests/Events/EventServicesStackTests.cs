@@ -42,7 +42,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         await patient.ConnectToHubAsync();
 
         var started = await clinician.StartConversationAsync(patient.User.PatientId!, "Follow-up after chemotherapy", "How are you feeling this week?");
-        var conversationId = started.GetProperty("conversation").GetProperty("id").GetGuid();
+        var conversationId = started.GetProperty("id").GetGuid();
         await nurse.NextUnreadAsync(conversationId);
         await patient.NextUnreadAsync(conversationId);
         var before = new Dictionary<string, long>();
@@ -84,7 +84,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         await using var nurse = await SignedInUser.SignInAsync(stack, Nurse);
         await using var patient = await SignedInUser.SignInAsync(stack, PatientOf(5));
         var started = await patient.StartConversationAsync(patient.User.PatientId!, "Question about side effects", "I have felt dizzy since Tuesday.");
-        var conversationId = started.GetProperty("conversation").GetProperty("id").GetGuid();
+        var conversationId = started.GetProperty("id").GetGuid();
         await clinician.SendAsync(conversationId, "Thank you, we will call you today.");
         var users = new[] { clinician, nurse, patient };
         await AssertUnreadEqualsDatabaseAsync(users);
@@ -127,7 +127,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
                     var patient = patients[random.Next(patients.Count)];
                     var starter = random.Next(2) == 0 ? patient : staff[random.Next(staff.Count)];
                     var started = await starter.StartConversationAsync(patient.User.PatientId!, $"Topic {step}", $"Opening message {step}");
-                    conversations.Add((started.GetProperty("conversation").GetProperty("id").GetGuid(), patient));
+                    conversations.Add((started.GetProperty("id").GetGuid(), patient));
                     continue;
                 }
 
@@ -171,7 +171,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         await using var officer = await SignedInUser.SignInAsync(stack, DemoUsers.ComplianceOfficer);
         var patient = PatientOf(8);
         var started = await clinician.StartConversationAsync(patient.PatientId!, "Scan results", "Your scan results are in.");
-        var conversationId = started.GetProperty("conversation").GetProperty("id").GetGuid();
+        var conversationId = started.GetProperty("id").GetGuid();
         await clinician.ViewAsync(conversationId);
 
         var records = await Eventually.Until(
