@@ -22,7 +22,8 @@ namespace CareMessaging.EndToEndTests.Identity;
 internal sealed class HospitalIdentityProvider : IAsyncDisposable
 {
     public const string ClientId = "caremessaging-gateway";
-    public const string ClientSecret = "hospital-client-secret-for-tests";
+    // Generated per run: the in-test provider and the gateway under test share it through configuration.
+    public static readonly string ClientSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
     public const string UserId = "hospital-user-4711";
     public const string DisplayName = "Nurse Hospital-Directory";
     public const string Role = "nurse";
