@@ -37,6 +37,17 @@ public sealed class AccessibilityTests(BrowserStack browser)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Send Message" }).ClickAsync();
         await Expect(dialog.Locator("[data-field-error='Topic']")).ToBeVisibleAsync();
         violations.AddRange(await Accessibility.ViolationsAsync(page, "New Message dialog with errors"));
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToBeHiddenAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Unread", Exact = true }).ClickAsync();
+        await page.WaitForListAsync("unread", string.Empty);
+        violations.AddRange(await Accessibility.ViolationsAsync(page, "inbox Unread tab"));
+
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search conversations" }).FillAsync("no conversation is about zebras");
+        await page.WaitForListAsync("unread", "no conversation is about zebras");
+        await Expect(page.Locator("[data-empty-state]")).ToBeVisibleAsync();
+        violations.AddRange(await Accessibility.ViolationsAsync(page, "inbox search without results"));
 
         Accessibility.AssertNone(violations);
     }
@@ -57,7 +68,7 @@ public sealed class AccessibilityTests(BrowserStack browser)
     }
 
     [Fact]
-    public async Task Patient_portal_and_its_thread_meet_wcag_aa()
+    public async Task Patient_portal_its_thread_and_the_not_allowed_page_meet_wcag_aa()
     {
         var (context, page) = await browser.SignedInAsync(browser.Seed.PatientOf("oncology", skip: 1), "/portal");
         await using var _ = context;
@@ -67,6 +78,10 @@ public sealed class AccessibilityTests(BrowserStack browser)
         await page.ConversationItems().First.Locator("[data-conversation-link]").ClickAsync();
         await Expect(page.Locator("[data-thread][data-ready='true']")).ToBeVisibleAsync();
         violations.AddRange(await Accessibility.ViolationsAsync(page, "patient portal thread"));
+
+        var response = await page.GotoAsync("/inbox");
+        Assert.Equal(403, response!.Status);
+        violations.AddRange(await Accessibility.ViolationsAsync(page, "403 page"));
 
         Accessibility.AssertNone(violations);
     }
