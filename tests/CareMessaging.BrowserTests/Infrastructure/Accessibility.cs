@@ -16,7 +16,8 @@ public static class Accessibility
     /// <summary>The violations on the page as it is now, one line each: "view: rule (impact) at selectors — help".</summary>
     public static async Task<IReadOnlyList<string>> ViolationsAsync(IPage page, string view)
     {
-        // Scans start once the page's scripts have run, so that what is checked is what a person sees.
+        // Scans start once the web app's scripts have run (the Identity service's sign-in page has
+        // none), so that what is checked is what a person sees.
         await Assertions.Expect(page.Locator("body[data-scripts='ready'], body:not([data-role])")).ToBeAttachedAsync();
         var result = await page.RunAxe(new AxeRunOptions
         {

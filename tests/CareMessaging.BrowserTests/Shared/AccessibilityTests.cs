@@ -87,6 +87,24 @@ public sealed class AccessibilityTests(BrowserStack browser)
     }
 
     [Fact]
+    public async Task Session_timeout_warning_meets_wcag_aa()
+    {
+        await using var context = await browser.NewContextAsync();
+        // The page's clock is driven by the test, as in the session-timeout test.
+        await context.Clock.InstallAsync();
+        var page = await browser.SignInAsync(context, browser.Seed.ClinicianOf("oncology"), "/inbox");
+        var panel = page.Locator("[data-session-warning]");
+        await Expect(panel).ToHaveAttributeAsync("data-expires-at", new System.Text.RegularExpressions.Regex(".+"));
+        var expiresAt = DateTimeOffset.Parse((await panel.GetAttributeAsync("data-expires-at"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(await page.EvaluateAsync<long>("() => Date.now()"));
+        await context.Clock.FastForwardAsync((long)(expiresAt - now - TimeSpan.FromSeconds(90)).TotalMilliseconds);
+        await Expect(page.GetByRole(AriaRole.Alertdialog, new() { Name = "Still there?" })).ToBeVisibleAsync();
+
+        Accessibility.AssertNone(await Accessibility.ViolationsAsync(page, "session timeout warning"));
+    }
+
+    [Fact]
     public async Task Sign_in_page_and_not_found_page_meet_wcag_aa()
     {
         await using var context = await browser.NewContextAsync();
