@@ -51,9 +51,15 @@ public sealed class UnreadCounters(IConnectionMultiplexer redis)
         return Db.ScriptEvaluateAsync(UnreadScripts.Merge, UnreadKeys.Reader(userId, conversationId), args);
     }
 
-    public async Task<UnreadSummary> GetSummaryAsync(string userId)
+    /// <summary>The reader's total and per-conversation counts; null while the counters are being rebuilt.</summary>
+    public async Task<UnreadSummary?> GetSummaryAsync(string userId)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(UnreadScripts.Summary, [UnreadKeys.Total(userId), UnreadKeys.Counts(userId)]))!;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(UnreadScripts.Summary, [UnreadKeys.Total(userId), UnreadKeys.Counts(userId), UnreadKeys.Ready]))!;
+        if ((long)result[0] < 0)
+        {
+            return null;
+        }
+
         var conversations = new List<ConversationUnread>();
         for (var i = 1; i + 1 < result.Length; i += 2)
         {
