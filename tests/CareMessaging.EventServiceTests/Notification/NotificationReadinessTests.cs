@@ -79,6 +79,42 @@ public sealed class NotificationReadinessTests(EventServicesFixture fixture)
         Assert.Equal(1, clinicianSummary.Total);
     }
 
+    [Fact]
+    public async Task A_message_consumed_while_counters_are_rebuilt_pushes_its_arrival_but_no_total_until_the_counters_are_complete()
+    {
+        var teamId = $"team-{Guid.NewGuid():N}";
+        var clinician = TestUser.Staff(Roles.Clinician, teamId);
+        var nurse = TestUser.Staff(Roles.Nurse, teamId);
+        var patient = TestUser.Patient($"P-{Random.Shared.Next(100_000, 999_999)}");
+        var world = new ConversationWorld();
+        var (conversation, _) = world.Start(patient, patient.PatientId!, teamId, [clinician.Id, nurse.Id, patient.Id]);
+        await using var nursePushes = await PushListener.ConnectAsync(fixture.Notification, nurse);
+        fixture.ReadModel.World = world;
+        fixture.ReadModel.Available = false;
+        try
+        {
+            await FlushRedisAsync();
+            var duringRebuild = world.Send(patient, conversation);
+            await fixture.PublishAsync(duringRebuild);
+            await nursePushes.NextArrivalAsync(duringRebuild.MessageId);
+            Assert.True(await fixture.NotificationConsumed.WaitForAsync(duringRebuild.EventId));
+        }
+        finally
+        {
+            fixture.ReadModel.Available = true;
+        }
+
+        using var probe = fixture.Notification.CreateClient(user: null);
+        Assert.Equal(HttpStatusCode.OK, await Eventually.Until(() => EventServicesFixture.HealthAsync(probe), s => s == HttpStatusCode.OK));
+        var afterRebuild = world.Send(patient, conversation);
+        await fixture.PublishAsync(afterRebuild);
+
+        // The first total the nurse's badge is sent counts all three messages: the message consumed
+        // during the rebuild pushed no total counted from incomplete counters.
+        var (push, _) = await nursePushes.NextUnreadAsync(conversation.Id);
+        Assert.Equal(new UnreadChanged(3, conversation.Id, 3), push);
+    }
+
     private async Task FlushRedisAsync()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString + ",allowAdmin=true");
