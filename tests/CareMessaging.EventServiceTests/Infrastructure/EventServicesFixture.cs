@@ -101,9 +101,10 @@ public sealed class EventServicesFixture : IAsyncLifetime
         services.AddHttpClient(ServiceClients.TokenHttpClientName).ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
     });
 
-    public ServiceFactory<StatsStore> CreateStats() => new(ResourceNames.Stats, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Stats))
+    /// <summary>A Stats host; with <paramref name="statsDbConnectionString"/>, one with a database of its own.</summary>
+    public ServiceFactory<StatsStore> CreateStats(string? statsDbConnectionString = null) => new(ResourceNames.Stats, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Stats))
     {
-        [$"ConnectionStrings:{ResourceNames.StatsDb}"] = StatsDbConnectionString,
+        [$"ConnectionStrings:{ResourceNames.StatsDb}"] = statsDbConnectionString ?? StatsDbConnectionString,
         [$"ConnectionStrings:{ResourceNames.Messaging}"] = MessagingConnectionString,
         ["Stats:ConversationService"] = ReadModelStandIn.BaseAddress,
     }, services =>
