@@ -41,12 +41,15 @@ var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(Resou
     .WithTokenValidation(identity, issuer)
     .WithHttpHealthCheck("/health");
 
-// Notification and Stats rebuild their read models from the Conversation service's export, so they
-// can find it; they do not wait for it, because they serve what they have while it is down.
+// Notification and Stats build their read models from the Conversation service's export, with a
+// client-credentials token from the Identity service, and report ready only once that is done
+// (ADR 0036). They wait for both at start (Identity through WithTokenValidation) so that the first
+// build succeeds at once. WaitFor orders the start only: if the Conversation service goes down
+// later they keep running and serving what they have.
 var notification = builder.AddProject<Projects.CareMessaging_Notification>(ResourceNames.Notification)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
-    .WithReference(conversation)
+    .WithReference(conversation).WaitFor(conversation)
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Notification, secrets.NotificationClientSecret, OAuthScopes.ReadModel)
     .WithHttpHealthCheck("/health");
@@ -60,7 +63,7 @@ var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit
 var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats)
     .WithReference(infrastructure.StatsDb).WaitFor(infrastructure.StatsDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
-    .WithReference(conversation)
+    .WithReference(conversation).WaitFor(conversation)
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Stats, secrets.StatsClientSecret, OAuthScopes.ReadModel)
     .WithHttpHealthCheck("/health");

@@ -20,6 +20,13 @@ public static class NotificationsApi
         return app;
     }
 
+    /// <summary>How long a caller should wait before asking again while the counters are rebuilt; a rebuild takes seconds.</summary>
+    public static readonly TimeSpan RebuildRetryAfter = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The caller's unread counts, or 503 while they are being rebuilt: zeros would be a wrong badge
+    /// (docs/decisions/0036-not-ready-until-counters-are-built.md).
+    /// </summary>
     public static async Task<Results<Ok<UnreadSummary>, ForbidHttpResult, ProblemHttpResult>> GetUnread(HttpContext http, UnreadCounters counters)
     {
         if (http.User.FindFirst(CareMessagingClaims.Subject)?.Value is not { Length: > 0 } userId)
@@ -29,7 +36,16 @@ public static class NotificationsApi
 
         try
         {
-            return TypedResults.Ok(await counters.GetSummaryAsync(userId));
+            if (await counters.GetSummaryAsync(userId) is { } summary)
+            {
+                return TypedResults.Ok(summary);
+            }
+
+            http.Response.Headers.RetryAfter = ((int)RebuildRetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Unread counts are being rebuilt",
+                detail: "The counters are being rebuilt from the conversations. Try again in a few seconds; no message is lost meanwhile.");
         }
         catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
         {

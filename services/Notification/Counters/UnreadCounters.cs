@@ -29,7 +29,7 @@ public sealed class UnreadCounters(IConnectionMultiplexer redis)
             }
         }
 
-        return new CounterChange((long)result[0] == 1, changes);
+        return new CounterChange((long)result[0] == 1, await WithTrustworthyTotalsAsync(changes));
     }
 
     /// <summary>Moves the reader's horizon and clears what it covers.</summary>
@@ -41,8 +41,16 @@ public sealed class UnreadCounters(IConnectionMultiplexer redis)
         var changes = (long)result[1] == 1
             ? [new ReaderUnread(read.ActorId, new UnreadChanged((long)result[3], read.ConversationId, (long)result[2]))]
             : Array.Empty<ReaderUnread>();
-        return new CounterChange((long)result[0] == 1, changes);
+        return new CounterChange((long)result[0] == 1, await WithTrustworthyTotalsAsync(changes));
     }
+
+    /// <summary>
+    /// While the counters are being rebuilt a reader's total is counted from incomplete sets, so no
+    /// change is reported for pushing: a badge keeps its last value rather than showing a wrong one
+    /// (docs/decisions/0036-not-ready-until-counters-are-built.md).
+    /// </summary>
+    private async Task<IReadOnlyList<ReaderUnread>> WithTrustworthyTotalsAsync(IReadOnlyList<ReaderUnread> changes) =>
+        changes.Count == 0 || await Db.KeyExistsAsync(UnreadKeys.Ready) ? changes : [];
 
     /// <summary>Merges the truth for one reader of one conversation (see <see cref="UnreadScripts.Merge"/>).</summary>
     public Task MergeAsync(string userId, Guid conversationId, long horizon, long lastSequence, IEnumerable<long> unreadSequences)
@@ -51,9 +59,15 @@ public sealed class UnreadCounters(IConnectionMultiplexer redis)
         return Db.ScriptEvaluateAsync(UnreadScripts.Merge, UnreadKeys.Reader(userId, conversationId), args);
     }
 
-    public async Task<UnreadSummary> GetSummaryAsync(string userId)
+    /// <summary>The reader's total and per-conversation counts; null while the counters are being rebuilt.</summary>
+    public async Task<UnreadSummary?> GetSummaryAsync(string userId)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(UnreadScripts.Summary, [UnreadKeys.Total(userId), UnreadKeys.Counts(userId)]))!;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(UnreadScripts.Summary, [UnreadKeys.Total(userId), UnreadKeys.Counts(userId), UnreadKeys.Ready]))!;
+        if ((long)result[0] < 0)
+        {
+            return null;
+        }
+
         var conversations = new List<ConversationUnread>();
         for (var i = 1; i + 1 < result.Length; i += 2)
         {

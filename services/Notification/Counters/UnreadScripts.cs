@@ -99,8 +99,14 @@ internal static class UnreadScripts
         return { count, sum }
         """;
 
-    /// <summary>KEYS: total, counts of one user. Returns {total, [conversation, count]...}.</summary>
+    /// <summary>
+    /// KEYS: total, counts of one user, the ready marker. Returns {total, [conversation, count]...},
+    /// or {-1} while the marker is missing: the counters are incomplete and must not be shown.
+    /// </summary>
     public const string Summary = """
+        if redis.call('EXISTS', KEYS[3]) == 0 then
+            return { -1 }
+        end
         local result = { tonumber(redis.call('GET', KEYS[1]) or '0') }
         local counts = redis.call('HGETALL', KEYS[2])
         for i = 1, #counts do

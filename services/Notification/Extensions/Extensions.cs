@@ -40,6 +40,8 @@ internal static class Extensions
         builder.Services.AddScoped<CounterRebuilder>();
         builder.Services.AddOptions<RebuildOptions>().Bind(builder.Configuration.GetSection(RebuildOptions.SectionName));
         builder.Services.AddHostedService<RebuildMonitor>();
+        // Readiness only (/health): the process stays alive (/alive) while the counters are rebuilt.
+        builder.Services.AddHealthChecks().AddCheck<CountersReadyCheck>(CountersReadyCheck.Name);
 
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {

@@ -7,8 +7,10 @@ namespace CareMessaging.Notification.Rebuild;
 /// <summary>
 /// Watches for Redis having lost the counters (the <see cref="UnreadKeys.Ready"/> marker is gone:
 /// first start, a flush, a restart without persistence) and rebuilds them. One replica rebuilds at
-/// a time; a failed rebuild (Redis or the Conversation service unreachable) is tried again at the
-/// next check.
+/// a time. While the counters are missing the service is not ready and answers no counts
+/// (<see cref="CountersReadyCheck"/>), so a failed rebuild (Redis, the Conversation service or the
+/// identity provider not answering yet) is tried again after the short
+/// <see cref="RebuildOptions.RetryInterval"/>, not the next regular check.
 /// </summary>
 public sealed partial class RebuildMonitor(
     IServiceScopeFactory scopes,
@@ -20,39 +22,43 @@ public sealed partial class RebuildMonitor(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
-        do
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var built = false;
             try
             {
-                await RebuildIfLostAsync(stoppingToken);
+                built = await EnsureBuiltAsync(stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 LogRebuildFailed(logger, exception.GetType().Name, exception.Message);
             }
+
+            await Task.Delay(built ? options.Value.CheckInterval : options.Value.RetryInterval, clock, stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task RebuildIfLostAsync(CancellationToken cancellationToken)
+    /// <summary>True when the counters are complete: they were, or this replica just rebuilt them.</summary>
+    private async Task<bool> EnsureBuiltAsync(CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
         if (await db.KeyExistsAsync(UnreadKeys.Ready))
         {
-            return;
+            return true;
         }
 
+        // Another replica is rebuilding: look again soon.
         if (!await db.LockTakeAsync(UnreadKeys.RebuildLock, identity.InstanceId, options.Value.LockTimeout))
         {
-            return;
+            return false;
         }
 
         try
         {
             LogCountersLost(logger);
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<CounterRebuilder>().RebuildAsync(cancellationToken);
+            var result = await scope.ServiceProvider.GetRequiredService<CounterRebuilder>().RebuildAsync(cancellationToken);
+            return result.Complete;
         }
         finally
         {
@@ -63,6 +69,6 @@ public sealed partial class RebuildMonitor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis holds no unread counters; rebuilding them from the Conversation service")]
     private static partial void LogCountersLost(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuilding the unread counters failed ({Error}: {Reason}); trying again at the next check")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuilding the unread counters failed ({Error}: {Reason}); trying again shortly")]
     private static partial void LogRebuildFailed(ILogger logger, string error, string reason);
 }

@@ -28,7 +28,10 @@ internal static class Extensions
         builder.Services.AddHttpClient<ConversationReadModelClient>(http =>
                 http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"))
             .AddServiceClientToken();
+        builder.Services.AddSingleton<InitialRebuildState>();
         builder.Services.AddHostedService<InitialRebuildJob>();
+        // Readiness only (/health): the process stays alive (/alive) while the first rebuild runs.
+        builder.Services.AddHealthChecks().AddCheck<ReadModelReadyCheck>(ReadModelReadyCheck.Name);
 
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {

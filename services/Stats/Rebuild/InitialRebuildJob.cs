@@ -3,11 +3,16 @@ namespace CareMessaging.Stats.Rebuild;
 /// <summary>
 /// Fills the read model from the Conversation service once, when it has never been built: a new
 /// Stats database joining a running system has missed everything before its queue existed. Tries
-/// again every <see cref="RetryInterval"/> until the Conversation service answers.
+/// again every <see cref="RetryInterval"/> until the Conversation service answers; the service is
+/// not ready until then (<see cref="ReadModelReadyCheck"/>), so the retry is short.
 /// </summary>
-public sealed partial class InitialRebuildJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<InitialRebuildJob> logger) : BackgroundService
+public sealed partial class InitialRebuildJob(
+    IServiceScopeFactory scopes,
+    InitialRebuildState state,
+    TimeProvider clock,
+    ILogger<InitialRebuildJob> logger) : BackgroundService
 {
-    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,6 +27,7 @@ public sealed partial class InitialRebuildJob(IServiceScopeFactory scopes, TimeP
                     await rebuilder.RebuildAsync(stoppingToken);
                 }
 
+                state.MarkBuilt();
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

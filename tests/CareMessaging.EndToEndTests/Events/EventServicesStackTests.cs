@@ -96,6 +96,9 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         await patient.SendAsync(conversationId, "It is a bit better now.");
 
         await AssertUnreadEqualsDatabaseAsync(users);
+        // Not ready while the counters were missing (ADR 0036); ready again once they are rebuilt.
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notification, cancellation.Token);
     }
 
     [Fact]

@@ -66,15 +66,29 @@ public sealed class ResourceModelTests : IDisposable
             var project = Assert.Single(resources, r => r.Name == name);
             Assert.Contains(project.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
             var waits = project.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToHashSet();
-            // Every store and the broker it uses. Secret parameters are values, not servers; services
-            // it only calls now and then (a read-model rebuild) are found by service discovery and
-            // need not hold up its start.
+            // Every store and the broker it uses. Secret parameters are values, not servers; which
+            // services a project waits for is checked below where it matters.
             foreach (var reference in project.Annotations.OfType<ResourceRelationshipAnnotation>()
                 .Where(r => r.Type == "Reference" && r.Resource is IResourceWithConnectionString and not ParameterResource))
             {
                 Assert.Contains(reference.Resource.Name, waits);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Notification)]
+    [InlineData(ResourceNames.Stats)]
+    public async Task A_read_model_starts_after_the_conversation_and_identity_services_it_is_built_from(string name)
+    {
+        var resources = await ModelAsync("processes");
+
+        // Its first rebuild needs the Conversation service's export and an Identity token, and it
+        // is not ready until that rebuild is done (ADR 0036): waiting for both lets it succeed at once.
+        var project = Assert.Single(resources, r => r.Name == name);
+        var waits = project.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToHashSet();
+        Assert.Contains(ResourceNames.Conversation, waits);
+        Assert.Contains(ResourceNames.Identity, waits);
     }
 
     public void Dispose() => _state.Dispose();

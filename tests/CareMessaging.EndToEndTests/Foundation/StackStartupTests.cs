@@ -26,6 +26,8 @@ public sealed class StackStartupTests(CareMessagingStack stack)
     [InlineData(ResourceNames.Stats, "DbContext")]
     [InlineData(ResourceNames.Identity, "DbContext")]
     [InlineData(ResourceNames.Notification, "Redis")]
+    [InlineData(ResourceNames.Notification, "unread-counters")]
+    [InlineData(ResourceNames.Stats, "stats-read-model")]
     public async Task Readiness_reports_the_bus_and_the_services_own_store(string service, string store)
     {
         using var client = stack.App.CreateHttpClient(service, "http");

@@ -1,3 +1,4 @@
+using System.Net;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
 using CareMessaging.Notification.Counters;
@@ -66,6 +67,26 @@ public sealed class EventServicesFixture : IAsyncLifetime
         NotificationConsumed = ConsumeWatcher.Attach(Notification.Services);
         StatsConsumed = ConsumeWatcher.Attach(Stats.Services);
         AuditConsumed = ConsumeWatcher.Attach(Audit.Services);
+
+        // As the AppHost's WaitFor does: the tests begin once every service reports ready.
+        foreach (var client in new[] { Notification.CreateClient(user: null), Stats.CreateClient(user: null), Audit.CreateClient(user: null) })
+        {
+            using (client)
+            {
+                var status = await Eventually.Until(() => HealthAsync(client), s => s == HttpStatusCode.OK, TestTimeouts.ResourceStart);
+                if (status != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"A service under test did not become ready: /health answers {(int)status}.");
+                }
+            }
+        }
+    }
+
+    /// <summary>The status of a hosted service's readiness endpoint (/health), or of its liveness endpoint (/alive).</summary>
+    public static async Task<HttpStatusCode> HealthAsync(HttpClient client, string path = "/health")
+    {
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
     }
 
     public ServiceFactory<UnreadCounters> CreateNotification() => new(ResourceNames.Notification, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Notification))
@@ -80,9 +101,10 @@ public sealed class EventServicesFixture : IAsyncLifetime
         services.AddHttpClient(ServiceClients.TokenHttpClientName).ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
     });
 
-    public ServiceFactory<StatsStore> CreateStats() => new(ResourceNames.Stats, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Stats))
+    /// <summary>A Stats host; with <paramref name="statsDbConnectionString"/>, one with a database of its own.</summary>
+    public ServiceFactory<StatsStore> CreateStats(string? statsDbConnectionString = null) => new(ResourceNames.Stats, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Stats))
     {
-        [$"ConnectionStrings:{ResourceNames.StatsDb}"] = StatsDbConnectionString,
+        [$"ConnectionStrings:{ResourceNames.StatsDb}"] = statsDbConnectionString ?? StatsDbConnectionString,
         [$"ConnectionStrings:{ResourceNames.Messaging}"] = MessagingConnectionString,
         ["Stats:ConversationService"] = ReadModelStandIn.BaseAddress,
     }, services =>

@@ -34,6 +34,12 @@ public sealed class ReadModelStandIn : IAsyncDisposable
 
     public int RefusedRequests { get; private set; }
 
+    /// <summary>False while the Conversation service is "down": the export then answers 503.</summary>
+    public bool Available { get; set; } = true;
+
+    /// <summary>Export requests answered with 503 because <see cref="Available"/> was false.</summary>
+    public int UnavailableRequests { get; private set; }
+
     /// <summary>The ServiceClient settings a service under test needs to get its token here.</summary>
     public static Dictionary<string, string?> ServiceClientSettings(string clientId) => new()
     {
@@ -84,6 +90,12 @@ public sealed class ReadModelStandIn : IAsyncDisposable
             {
                 standIn.RefusedRequests++;
                 return TypedResults.Unauthorized();
+            }
+
+            if (!standIn.Available)
+            {
+                standIn.UnavailableRequests++;
+                return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
             }
 
             standIn.Requests++;
