@@ -32,7 +32,7 @@ export function initConversationList(live) {
         return `${panel.dataset.listUrl}?${params}`;
     };
 
-    async function reload({ keepCount = false } = {}) {
+    async function reload({ keepCount = false, background = false } = {}) {
         pending?.abort();
         pending = new AbortController();
         const count = region.querySelectorAll('[data-conversation-id]').length;
@@ -42,7 +42,7 @@ export function initConversationList(live) {
         const { filter, query } = state;
         panel.setAttribute('aria-busy', 'true');
         try {
-            const response = await getHtml(listUrl({ limit, filter, query }), pending.signal);
+            const response = await getHtml(listUrl({ limit, filter, query }), pending.signal, { background });
             if (!response.ok) {
                 return;
             }
@@ -162,8 +162,9 @@ export function initConversationList(live) {
         });
     }
 
-    // Live: the dot follows the pushed count; the order and previews follow new messages.
-    const refresh = debounce(() => reload({ keepCount: true }), 400);
+    // Live: the dot follows the pushed count; the order and previews follow new messages. These
+    // refreshes are background requests: they do not keep an unattended session alive.
+    const refresh = debounce(() => reload({ keepCount: true, background: true }), 400);
     live.addEventListener('unreadChanged', event => {
         const { conversationId, conversationUnread } = event.detail ?? {};
         const item = conversationId && region.querySelector(`[data-conversation-id="${conversationId}"]`);
