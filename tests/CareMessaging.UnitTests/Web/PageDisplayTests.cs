@@ -27,11 +27,24 @@ public sealed class PageDisplayTests
         Assert.Equal(expected, BrowserRequests.SignInUrl(returnUrl));
 
     [Fact]
-    public void List_links_keep_the_tab_and_search_but_not_the_default_tab()
+    public void List_links_keep_the_tab_but_not_the_default_tab()
     {
-        Assert.Equal(string.Empty, ConversationListView.ListQuery(ListFilter.All, "  ", cursor: null));
-        Assert.Equal("?filter=unread&q=Jones", ConversationListView.ListQuery(ListFilter.Unread, " Jones ", cursor: null));
-        Assert.Equal("?q=P-100201&cursor=abc", ConversationListView.ListQuery(ListFilter.All, "P-100201", "abc"));
+        Assert.Equal(string.Empty, ConversationListView.ListQuery(ListFilter.All, cursor: null));
+        Assert.Equal("?filter=unread", ConversationListView.ListQuery(ListFilter.Unread, cursor: null));
+        Assert.Equal("?cursor=abc", ConversationListView.ListQuery(ListFilter.All, "abc"));
+    }
+
+    [Fact]
+    public void What_was_searched_for_never_appears_in_a_link()
+    {
+        var conversation = Guid.NewGuid();
+        var list = new ConversationListView([], NextCursor: "abc", ListFilter.Unread, Query: "Jones", SelectedId: null, ForStaff: true);
+
+        Assert.Equal($"/inbox/{conversation}?filter=unread", list.ConversationUrl(conversation));
+        Assert.Equal("/inbox?filter=read", list.FilterUrl(ListFilter.Read));
+        // The next page of a search is a posted form instead of a link.
+        Assert.Null(list.LoadMoreUrl);
+        Assert.Equal("/inbox?filter=unread&cursor=abc", (list with { Query = null }).LoadMoreUrl);
     }
 
     [Theory]

@@ -35,8 +35,8 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
     public async Task<IActionResult> OnGetFormAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ?? Partial("_NewMessageForm", this);
 
-    /// <summary>The patient picker's options for what the user typed.</summary>
-    public async Task<IActionResult> OnGetPatientsAsync(string? q, CancellationToken cancellationToken)
+    /// <summary>The patient picker's options for what the user typed (posted: a name stays out of addresses).</summary>
+    public async Task<IActionResult> OnPostPatientsAsync([FromForm] string? q, CancellationToken cancellationToken)
     {
         if (!SignedInUser.From(User)!.IsStaff)
         {

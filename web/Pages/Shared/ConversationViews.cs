@@ -17,24 +17,23 @@ public sealed record ConversationListView(
 
     public bool IsSearch => !string.IsNullOrWhiteSpace(Query);
 
-    public string ConversationUrl(Guid id) => $"{BasePath}/{id}{ListQuery(Filter, Query, cursor: null)}";
+    public string ConversationUrl(Guid id) => $"{BasePath}/{id}{ListQuery(Filter, cursor: null)}";
 
-    public string FilterUrl(ListFilter filter) => BasePath + ListQuery(filter, Query, cursor: null);
+    public string FilterUrl(ListFilter filter) => BasePath + ListQuery(filter, cursor: null);
 
-    public string? LoadMoreUrl => NextCursor is null ? null : BasePath + ListQuery(Filter, Query, NextCursor);
+    /// <summary>
+    /// The next page as a link. A search's next page is a form posted with the search instead: what
+    /// was searched for (often a patient's name) never appears in an address, a history or a log.
+    /// </summary>
+    public string? LoadMoreUrl => NextCursor is null || IsSearch ? null : BasePath + ListQuery(Filter, NextCursor);
 
-    /// <summary>The query string that keeps the list's tab and search when a link is followed.</summary>
-    public static string ListQuery(ListFilter filter, string? query, string? cursor)
+    /// <summary>The query string that keeps the list's tab when a link is followed; never the search.</summary>
+    public static string ListQuery(ListFilter filter, string? cursor)
     {
         var pairs = new List<KeyValuePair<string, string?>>();
         if (filter != ListFilter.All)
         {
             pairs.Add(new("filter", filter.ToString().ToLowerInvariant()));
-        }
-
-        if (!string.IsNullOrWhiteSpace(query))
-        {
-            pairs.Add(new("q", query.Trim()));
         }
 
         if (!string.IsNullOrEmpty(cursor))

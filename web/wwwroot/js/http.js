@@ -72,7 +72,7 @@ export function getJson(url, signal, { background = false } = {}) {
 }
 
 /** Posts a form (or fields) to the web app, with Razor's anti-forgery token. */
-export function postForm(url, body, { background = false } = {}) {
+export function postForm(url, body, { background = false, signal } = {}) {
     const data = body instanceof FormData ? body : new FormData();
     if (!(body instanceof FormData) && body) {
         for (const [key, value] of Object.entries(body)) {
@@ -89,6 +89,7 @@ export function postForm(url, body, { background = false } = {}) {
             ...gatewayHeaders(),
             ...activityHeaders(background),
         },
+        signal,
     }, background);
 }
 
