@@ -130,6 +130,67 @@ public sealed class ThreadTests(BrowserStack browser)
         await Expect(staff.GetByRole(AriaRole.Textbox, new() { Name = "Message" })).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task Load_earlier_messages_puts_the_previous_page_above_in_order_and_keeps_the_readers_place()
+    {
+        // One page more than a thread first shows, in a conversation only this test writes to.
+        var patient = browser.Seed.PatientOf(CareTeam, skip: 7);
+        var (context, staff) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), "/inbox");
+        await using var _ = context;
+        var topic = $"Daily readings {Guid.NewGuid().ToString("N")[..6]}";
+        const int total = Web.MessagePageSize + 12;
+        var id = await Api.StartConversationAsync(context, patient.PatientId!, topic, "Reading 1 of the month.");
+        for (var i = 2; i <= total; i++)
+        {
+            await Api.SendMessageAsync(context, id, $"Reading {i} of the month.");
+        }
+
+        await staff.GotoAsync($"/inbox/{id}");
+        await Expect(staff.Locator("[data-thread][data-ready='true']")).ToBeVisibleAsync();
+        await Expect(staff.Messages()).ToHaveCountAsync(Web.MessagePageSize);
+        await Expect(staff.Messages().First.Locator(".message__body")).ToHaveTextAsync($"Reading {total - Web.MessagePageSize + 1} of the month.");
+
+        // The reader scrolls up to the oldest message shown, where the button is.
+        var scroller = staff.Locator("[data-message-scroller]");
+        await scroller.EvaluateAsync("s => { s.scrollTop = 0; }");
+        var loadEarlier = staff.GetByRole(AriaRole.Button, new() { Name = "Load earlier messages" });
+        await Expect(loadEarlier).ToBeInViewportAsync();
+        var readingId = await staff.Messages().First.GetAttributeAsync("data-message-id");
+        var reading = staff.Locator($"[data-messages] [data-message-id='{readingId}']");
+        var before = await OffsetInScrollerAsync(reading);
+
+        await loadEarlier.ClickAsync();
+        await Expect(staff.Messages()).ToHaveCountAsync(total);
+
+        // Oldest first, every message once, the earlier ones above what was being read.
+        var bodies = await staff.Messages().Locator(".message__body").AllInnerTextsAsync();
+        Assert.Equal(Enumerable.Range(1, total).Select(i => $"Reading {i} of the month."), bodies);
+        var sequences = await staff.Messages().EvaluateAllAsync<long[]>("items => items.map(i => Number(i.dataset.sequence))");
+        Assert.Equal(sequences.Order().Distinct().ToArray(), sequences);
+        await Expect(staff.Messages().Nth(total - Web.MessagePageSize)).ToHaveAttributeAsync("data-message-id", readingId!);
+
+        // What was being read has not moved: the earlier messages are above, out of view.
+        var after = await OffsetInScrollerAsync(reading);
+        Assert.True(Math.Abs(after - before) <= 2, $"The message being read moved from {before}px to {after}px in the thread.");
+        await Expect(reading).ToBeInViewportAsync();
+        await Expect(staff.Messages().First).Not.ToBeInViewportAsync();
+
+        // That was the start of the conversation: no more button.
+        await Expect(loadEarlier).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Pixels from the top of the message history's visible area to the top of <paramref name="message"/>.</summary>
+    private static Task<double> OffsetInScrollerAsync(ILocator message) =>
+        message.EvaluateAsync<double>(
+            "m => m.getBoundingClientRect().top - m.closest('[data-message-scroller]').getBoundingClientRect().top");
+
+    /// <summary>How the web app pages a thread.</summary>
+    private static class Web
+    {
+        /// <summary>A thread opens with this many of its latest messages; "Load earlier messages" fetches as many again.</summary>
+        public const int MessagePageSize = 50;
+    }
+
     /// <summary>Opens the first conversation on a patient's profile, from the page the browser is on.</summary>
     internal static async Task<Guid> OpenFirstConversationOfAsync(IPage page)
     {

@@ -43,6 +43,67 @@ public sealed class InboxTests(BrowserStack browser)
     }
 
     [Fact]
+    public async Task Unread_and_total_messages_cards_count_a_patients_new_message_without_reload()
+    {
+        const string team = "endocrinology";
+        var patient = browser.Seed.PatientOf(team, skip: 2);
+        var (patientContext, _) = await browser.SignedInAsync(patient, "/portal");
+        await using var __ = patientContext;
+        var id = await Api.StartConversationAsync(patientContext, patient.PatientId!,
+            $"Blood sugar log {Guid.NewGuid().ToString("N")[..6]}", "My morning readings are higher this week.");
+
+        // The baseline: the cards once the Stats read model has followed everything so far.
+        var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf(team), "/inbox");
+        await using var _ = context;
+        var before = await SettledCardsAsync(context, page);
+        await page.WaitForLiveAsync();
+        await page.MarkDocumentAsync();
+
+        await Api.SendMessageAsync(patientContext, id, "Today it was 9.1 before breakfast.");
+
+        var seen = string.Empty;
+        await PageExtensions.EventuallyAsync(async () =>
+        {
+            var now = await CardsAsync(page);
+            seen = string.Join('/', now);
+            return now["unreadMessages"] == before["unreadMessages"] + 1 && now["totalMessages"] == before["totalMessages"] + 1;
+        }, () => $"Unread Messages and Total Messages went up by one from {string.Join('/', before)} (cards show {seen})");
+        var after = await CardsAsync(page);
+        Assert.Equal(before["totalConversations"], after["totalConversations"]);
+        Assert.Equal(before["uniquePatients"], after["uniquePatients"]);
+        Assert.True(await page.IsSameDocumentAsync(), "The inbox was reloaded.");
+    }
+
+    private static readonly string[] Figures = ["totalConversations", "unreadMessages", "uniquePatients", "totalMessages"];
+
+    private static async Task<Dictionary<string, long>> CardsAsync(IPage page)
+    {
+        var cards = new Dictionary<string, long>();
+        foreach (var figure in Figures)
+        {
+            cards[figure] = await page.StatAsync(figure);
+        }
+
+        return cards;
+    }
+
+    /// <summary>Reloads until the four cards equal what the Conversation service counts for the same user.</summary>
+    private static async Task<Dictionary<string, long>> SettledCardsAsync(IBrowserContext context, IPage page)
+    {
+        var cards = new Dictionary<string, long>();
+        var seen = string.Empty;
+        await PageExtensions.EventuallyAsync(async () =>
+        {
+            var summary = await Api.GetJsonAsync(context, "/api/conversations/summary");
+            await page.ReloadAsync();
+            cards = await CardsAsync(page);
+            seen = $"cards {string.Join('/', cards.Values)}, summary {string.Join('/', Figures.Select(f => summary.GetProperty(f).GetInt64()))}";
+            return Figures.All(f => cards[f] == summary.GetProperty(f).GetInt64());
+        }, () => $"the four cards equal GET /api/conversations/summary ({seen})");
+        return cards;
+    }
+
+    [Fact]
     public async Task More_conversations_load_as_the_list_is_scrolled_to_its_end()
     {
         var clinician = browser.Seed.ClinicianOf("oncology");
