@@ -3,6 +3,8 @@ extern alias web;
 using CareMessaging.Contracts.Conversations;
 using web::CareMessaging.Web.Api;
 using web::CareMessaging.Web.Authentication;
+using Microsoft.Extensions.Configuration;
+using web::CareMessaging.Web.Display;
 using web::CareMessaging.Web.Errors;
 using web::CareMessaging.Web.Pages.Shared;
 
@@ -90,4 +92,25 @@ public sealed class PageDisplayTests
         Topic = "Blood pressure",
         Status = status,
     };
+
+    [Theory]
+    [InlineData(null, "25 Nov 2026, 14:02 UTC")]
+    [InlineData("America/New_York", "25 Nov 2026, 09:02 America/New_York")]
+    [InlineData("Europe/Berlin", "25 Nov 2026, 15:02 Europe/Berlin")]
+    public void Without_a_script_times_show_in_the_hospitals_zone_and_say_which(string? zone, string expected)
+    {
+        var times = new DisplayTime(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Display:TimeZone"] = zone }).Build());
+
+        Assert.Equal(expected, times.Text(new DateTimeOffset(2026, 11, 25, 14, 2, 0, TimeSpan.Zero)));
+        Assert.Equal("2026-11-25T14:02:00Z", DisplayTime.Iso(new DateTimeOffset(2026, 11, 25, 9, 2, 0, TimeSpan.FromHours(-5))));
+    }
+
+    [Fact]
+    public void A_mistyped_time_zone_is_refused_with_the_setting_named()
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Display:TimeZone"] = "Europe/Londn" }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => new DisplayTime(settings));
+        Assert.Contains("Display:TimeZone", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -74,12 +74,6 @@ public static class MessageDisplay
         "message" + (message.FromMe ? " message--mine" : string.Empty)
         + (message.SenderKind == SenderKind.Patient ? " message--patient" : string.Empty);
 
-    /// <summary>The machine-readable instant a script turns into the reader's own time zone.</summary>
-    public static string IsoTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-
-    /// <summary>What shows before the script has localised it: the time in UTC, said so.</summary>
-    public static string UtcText(DateTimeOffset time) => time.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
-
     public static string StatusText(ConversationStatus status) => status switch
     {
         ConversationStatus.Resolved => "Resolved",
