@@ -39,6 +39,7 @@ internal static class Extensions
             .AddHttpMessageHandler<AccessTokenForwarding>();
         builder.Services.AddScoped<DashboardLoader>();
         builder.Services.AddScoped<ThreadLoader>();
+        builder.Services.AddScoped<Replies>();
         // Read at start, so that a mistyped time zone stops the app instead of every page.
         builder.Services.AddSingleton(new DisplayTime(builder.Configuration));
     }

@@ -152,7 +152,7 @@ public sealed class NewConversationForm
     public string? Topic { get; set; }
 
     [Required(ErrorMessage = "Write the first message.")]
-    [StringLength(ThreadModel.MaxBodyLength, ErrorMessage = "A message can be at most 5000 characters.")]
+    [StringLength(Replies.MaxBodyLength, ErrorMessage = "A message can be at most 5000 characters.")]
     public string? Body { get; set; }
 
     /// <summary>Makes a resubmitted form (a double click, a retry) start one conversation, not two.</summary>

@@ -56,7 +56,21 @@ public sealed record ThreadView(
     /// <summary>Archived conversations stay readable and searchable, and take no replies until reopened.</summary>
     public bool CanReply => Conversation.Status != ConversationStatus.Archived;
 
+    /// <summary>The composer shows while replies are possible, and with a reply that failed, so its text is never lost.</summary>
+    public bool ShowsComposer => CanReply || Draft is not null;
+
     public long LastSequence => Messages.Count > 0 ? Messages[^1].Sequence : 0;
+
+    /// <summary>A reply that could not be sent, back in the composer with the reason beside it.</summary>
+    public string? Draft { get; init; }
+
+    public string? DraftError { get; init; }
+
+    /// <summary>The composer's message id: a retry of a failed reply keeps it.</summary>
+    public Guid ClientMessageId { get; init; } = Guid.NewGuid();
+
+    /// <summary>Where the composer posts without a script: the page the conversation is open in.</summary>
+    public string SendUrl => $"{(ForStaff ? "/inbox" : "/portal")}/{Conversation.Id}?handler=Send";
 }
 
 /// <summary>How messages name their sender and show their time.</summary>

@@ -206,7 +206,7 @@ function initComposer(thread, { onSent }) {
         send.disabled = true;
         form.setAttribute('aria-busy', 'true');
         try {
-            const response = await postForm(form.action, new FormData(form));
+            const response = await postForm(form.dataset.sendUrl || form.action, new FormData(form));
             if (response.ok) {
                 onSent(parseFragment(await response.text()));
                 body.value = '';
