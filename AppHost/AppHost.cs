@@ -75,6 +75,7 @@ var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
     .WithReference(stats).WaitFor(stats)
     .WithReference(notification).WaitFor(notification)
     .WithTokenValidation(identity, issuer)
+    .WithEnvironment("Display__TimeZone", builder.Configuration["Display:TimeZone"] ?? string.Empty)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)

@@ -12,7 +12,8 @@ namespace CareMessaging.Gateway.Sessions;
 /// Keeps every browser session's authentication ticket (claims and tokens) in Redis, encrypted
 /// with the gateway's data-protection keys; the cookie holds only the session id. Any replica
 /// can serve any session, and deleting the entry ends the session on the next request.
-/// Idle and absolute timeouts are checked here on every request.
+/// Idle and absolute timeouts are checked here on every request; only the user's own requests
+/// slide the idle timeout (<see cref="SessionActivity"/>).
 /// </summary>
 public sealed class RedisSessionStore(
     IConnectionMultiplexer redis,
@@ -113,7 +114,11 @@ public sealed class RedisSessionStore(
             return null;
         }
 
-        await Db.HashSetAsync(SessionKey(key), "seen", now.ToUnixTimeMilliseconds());
+        if (SessionActivity.IsUserActivity(httpContext))
+        {
+            await Db.HashSetAsync(SessionKey(key), "seen", now.ToUnixTimeMilliseconds());
+        }
+
         try
         {
             return TicketSerializer.Default.Deserialize(_protector.Unprotect(Convert.FromBase64String(protectedTicket!)));

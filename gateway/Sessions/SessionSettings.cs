@@ -1,7 +1,8 @@
 namespace CareMessaging.Gateway.Sessions;
 
 /// <summary>
-/// Browser sessions (section <c>Session</c>): an idle timeout that slides with every request and
+/// Browser sessions (section <c>Session</c>): an idle timeout that slides with every request the user makes
+/// (not with the page's background refreshes, see <see cref="SessionActivity"/>) and
 /// an absolute lifetime from sign-in, both measured with the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class SessionSettings

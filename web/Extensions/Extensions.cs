@@ -4,6 +4,7 @@ using CareMessaging.Web.Authentication;
 using CareMessaging.Web.Errors;
 using CareMessaging.Web.Pages.Shared;
 using CareMessaging.Web.Dashboard;
+using CareMessaging.Web.Display;
 
 namespace CareMessaging.Web.Extensions;
 
@@ -38,6 +39,9 @@ internal static class Extensions
             .AddHttpMessageHandler<AccessTokenForwarding>();
         builder.Services.AddScoped<DashboardLoader>();
         builder.Services.AddScoped<ThreadLoader>();
+        builder.Services.AddScoped<Replies>();
+        // Read at start, so that a mistyped time zone stops the app instead of every page.
+        builder.Services.AddSingleton(new DisplayTime(builder.Configuration));
     }
 
     public static void MapWebFrontEnd(this WebApplication app)

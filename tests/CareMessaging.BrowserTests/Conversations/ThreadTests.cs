@@ -39,6 +39,34 @@ public sealed class ThreadTests(BrowserStack browser)
     }
 
     [Fact]
+    public async Task Without_javascript_a_reply_is_sent_and_one_that_fails_comes_back_with_its_text_and_the_reason()
+    {
+        var patient = browser.Seed.PatientOf("endocrinology", skip: 2);
+        await using var context = await browser.NewContextAsync(javaScriptEnabled: false);
+        var page = await browser.SignInAsync(context, browser.Seed.ClinicianOf("endocrinology"), "/inbox", javaScriptEnabled: false);
+        var id = await Api.StartConversationAsync(context, patient.PatientId!, "Glucose diary", "Please bring your glucose diary to the next visit.");
+        await page.GotoAsync($"/inbox/{id}");
+        var composer = page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
+        var send = page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true });
+
+        await composer.FillAsync("The clinic has moved to room 4.");
+        await send.ClickAsync();
+        await Expect(page.Messages().Last.Locator(".message__body")).ToHaveTextAsync("The clinic has moved to room 4.");
+        // Without a script the server cannot know the reader's zone, so it names the one it used.
+        await Expect(page.Messages().Last.Locator("time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\d{2}:\d{2} UTC$"));
+
+        // A colleague archives the conversation while the next reply is being written.
+        await composer.FillAsync("Also, no food after midnight before the blood test.");
+        await Api.ArchiveAsync(context, id);
+        await send.ClickAsync();
+
+        await Expect(page.Locator("[data-composer-error]")).ToContainTextAsync("archived");
+        await Expect(composer).ToHaveValueAsync("Also, no food after midnight before the blood test.");
+        await Expect(composer).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Messages()).ToHaveCountAsync(2);
+    }
+
+    [Fact]
     public async Task Thread_follows_new_messages_unless_the_reader_has_scrolled_up_then_offers_a_marker()
     {
         var patient = browser.Seed.PatientOf(CareTeam, skip: 3);

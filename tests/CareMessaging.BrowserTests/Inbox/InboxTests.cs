@@ -166,6 +166,8 @@ public sealed class InboxTests(BrowserStack browser)
         var all = await ListAsync(context, "filter=all&limit=100");
         var target = all[all.Count / 2];
         var search = page.GetByRole(AriaRole.Searchbox, new() { Name = "Search conversations" });
+        var addresses = new List<string>();
+        page.Request += (_, request) => addresses.Add(Uri.UnescapeDataString(request.Url));
 
         var terms = new[]
         {
@@ -189,6 +191,32 @@ public sealed class InboxTests(BrowserStack browser)
         await search.FillAsync("no conversation is about zebras");
         await page.WaitForListAsync("all", "no conversation is about zebras");
         await Expect(page.Locator("[data-empty-state]")).ToContainTextAsync("No conversations match");
+
+        // What was typed (a patient's name, often) went in request bodies, never in an address.
+        Assert.NotEmpty(addresses);
+        foreach (var term in terms.Append("zebras"))
+        {
+            Assert.DoesNotContain(addresses.Append(Uri.UnescapeDataString(page.Url)), address => address.Contains(term, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
+    public async Task Search_works_without_javascript_and_keeps_the_term_out_of_the_address()
+    {
+        var clinician = browser.Seed.ClinicianOf(CareTeam);
+        await using var context = await browser.NewContextAsync(javaScriptEnabled: false);
+        var page = await browser.SignInAsync(context, clinician, "/inbox", javaScriptEnabled: false);
+        var target = (await ListAsync(context, "filter=all&limit=100"))[0];
+        var patientId = target.GetProperty("patientId").GetString()!;
+
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search conversations" }).FillAsync(patientId);
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search conversations" }).PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Searchbox, new() { Name = "Search conversations" })).ToHaveValueAsync(patientId);
+
+        Assert.Equal(await ListIdsAsync(context, $"filter=all&q={Uri.EscapeDataString(patientId)}"), await page.ConversationIdsAsync());
+        Assert.Contains(target.GetProperty("id").GetGuid(), await page.ConversationIdsAsync());
+        Assert.DoesNotContain(patientId, Uri.UnescapeDataString(page.Url), StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("/inbox", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
     }
 
     [Fact]

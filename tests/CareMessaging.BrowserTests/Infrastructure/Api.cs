@@ -27,6 +27,10 @@ public static class Api
         return started.GetProperty("id").GetGuid();
     }
 
+    /// <summary>Archives a conversation through the gateway as the context's user (a colleague's move, as far as a page is concerned).</summary>
+    public static async Task ArchiveAsync(IBrowserContext context, Guid conversationId) =>
+        await PostJsonAsync(context, $"/api/conversations/{conversationId}/archive", new { });
+
     private static async Task<JsonElement> PostJsonAsync(IBrowserContext context, string url, object body)
     {
         var session = await GetJsonAsync(context, "/api/session");

@@ -47,7 +47,7 @@ public sealed class BrowserStack : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile pointed at the gateway, in a time zone other than UTC.</summary>
-    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, string timeZone = "America/New_York")
+    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, string timeZone = "America/New_York", bool javaScriptEnabled = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -57,13 +57,14 @@ public sealed class BrowserStack : IAsyncLifetime
             Locale = "en-US",
             HasTouch = viewport is { Width: < 768 },
             IsMobile = viewport is { Width: < 768 },
+            JavaScriptEnabled = javaScriptEnabled,
         });
         context.SetDefaultTimeout((float)TestTimeouts.Request.TotalMilliseconds);
         return context;
     }
 
     /// <summary>Signs in through the gateway's sign-in flow, as a person would, and lands on <paramref name="returnUrl"/>.</summary>
-    public async Task<IPage> SignInAsync(IBrowserContext context, DemoUser user, string returnUrl = "/")
+    public async Task<IPage> SignInAsync(IBrowserContext context, DemoUser user, string returnUrl = "/", bool javaScriptEnabled = true)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
@@ -71,7 +72,11 @@ public sealed class BrowserStack : IAsyncLifetime
         await page.Locator("#Password").FillAsync(Seed.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/identity/", StringComparison.Ordinal) && !url.Contains("/signin", StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("body[data-scripts='ready']")).ToBeAttachedAsync();
+        if (javaScriptEnabled)
+        {
+            await Assertions.Expect(page.Locator("body[data-scripts='ready']")).ToBeAttachedAsync();
+        }
+
         return page;
     }
 

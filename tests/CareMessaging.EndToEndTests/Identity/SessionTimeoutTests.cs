@@ -32,6 +32,36 @@ public sealed class SessionTimeoutTests(CareMessagingStack stack)
     }
 
     [Fact]
+    public async Task An_open_page_refreshing_itself_after_pushes_does_not_keep_an_idle_session_alive()
+    {
+        await using var gateway = await GatewayHost.StartAsync(stack);
+        using var browser = gateway.CreateBrowser();
+        await browser.SignInAsync(DemoUsers.Patients[12].UserName, DemoUsers.Password);
+
+        // For 14 minutes nobody touches the page; pushes make it fetch the list and the badge and reconnect its live connection.
+        foreach (var minutes in new[] { 5, 5, 4 })
+        {
+            gateway.Clock.Advance(TimeSpan.FromMinutes(minutes));
+            foreach (var path in new[] { "/api/conversations?filter=all", "/api/notifications/unread" })
+            {
+                using var refresh = new HttpRequestMessage(HttpMethod.Get, path);
+                refresh.Headers.Add("X-CareMessaging-Background", "1");
+                using var refreshed = await browser.Client.SendAsync(refresh);
+                Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+            }
+
+            using var negotiated = await browser.Client.PostAsync("/hubs/notifications/negotiate?negotiateVersion=1", content: null);
+            Assert.Equal(HttpStatusCode.OK, negotiated.StatusCode);
+        }
+
+        gateway.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+
+        Assert.Null(await browser.GetSessionAsync());
+        using var afterwards = await browser.Client.GetAsync("/api/conversations?filter=all");
+        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    [Fact]
     public async Task A_session_ends_at_its_absolute_lifetime_however_active_it_is()
     {
         await using var gateway = await GatewayHost.StartAsync(stack, new Dictionary<string, string?> { ["Session:AbsoluteTimeout"] = "00:30:00" });

@@ -3,6 +3,8 @@ extern alias web;
 using CareMessaging.Contracts.Conversations;
 using web::CareMessaging.Web.Api;
 using web::CareMessaging.Web.Authentication;
+using Microsoft.Extensions.Configuration;
+using web::CareMessaging.Web.Display;
 using web::CareMessaging.Web.Errors;
 using web::CareMessaging.Web.Pages.Shared;
 
@@ -27,11 +29,24 @@ public sealed class PageDisplayTests
         Assert.Equal(expected, BrowserRequests.SignInUrl(returnUrl));
 
     [Fact]
-    public void List_links_keep_the_tab_and_search_but_not_the_default_tab()
+    public void List_links_keep_the_tab_but_not_the_default_tab()
     {
-        Assert.Equal(string.Empty, ConversationListView.ListQuery(ListFilter.All, "  ", cursor: null));
-        Assert.Equal("?filter=unread&q=Jones", ConversationListView.ListQuery(ListFilter.Unread, " Jones ", cursor: null));
-        Assert.Equal("?q=P-100201&cursor=abc", ConversationListView.ListQuery(ListFilter.All, "P-100201", "abc"));
+        Assert.Equal(string.Empty, ConversationListView.ListQuery(ListFilter.All, cursor: null));
+        Assert.Equal("?filter=unread", ConversationListView.ListQuery(ListFilter.Unread, cursor: null));
+        Assert.Equal("?cursor=abc", ConversationListView.ListQuery(ListFilter.All, "abc"));
+    }
+
+    [Fact]
+    public void What_was_searched_for_never_appears_in_a_link()
+    {
+        var conversation = Guid.NewGuid();
+        var list = new ConversationListView([], NextCursor: "abc", ListFilter.Unread, Query: "Jones", SelectedId: null, ForStaff: true);
+
+        Assert.Equal($"/inbox/{conversation}?filter=unread", list.ConversationUrl(conversation));
+        Assert.Equal("/inbox?filter=read", list.FilterUrl(ListFilter.Read));
+        // The next page of a search is a posted form instead of a link.
+        Assert.Null(list.LoadMoreUrl);
+        Assert.Equal("/inbox?filter=unread&cursor=abc", (list with { Query = null }).LoadMoreUrl);
     }
 
     [Theory]
@@ -77,4 +92,25 @@ public sealed class PageDisplayTests
         Topic = "Blood pressure",
         Status = status,
     };
+
+    [Theory]
+    [InlineData(null, "25 Nov 2026, 14:02 UTC")]
+    [InlineData("America/New_York", "25 Nov 2026, 09:02 America/New_York")]
+    [InlineData("Europe/Berlin", "25 Nov 2026, 15:02 Europe/Berlin")]
+    public void Without_a_script_times_show_in_the_hospitals_zone_and_say_which(string? zone, string expected)
+    {
+        var times = new DisplayTime(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Display:TimeZone"] = zone }).Build());
+
+        Assert.Equal(expected, times.Text(new DateTimeOffset(2026, 11, 25, 14, 2, 0, TimeSpan.Zero)));
+        Assert.Equal("2026-11-25T14:02:00Z", DisplayTime.Iso(new DateTimeOffset(2026, 11, 25, 9, 2, 0, TimeSpan.FromHours(-5))));
+    }
+
+    [Fact]
+    public void A_mistyped_time_zone_is_refused_with_the_setting_named()
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Display:TimeZone"] = "Europe/Londn" }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => new DisplayTime(settings));
+        Assert.Contains("Display:TimeZone", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -8,13 +8,14 @@ namespace CareMessaging.Web.Pages.Conversations;
 
 /// <summary>
 /// The conversation list alone, for scripts: a tab, a search as the user types, the next page,
-/// or a refresh after a push. Razor renders it, so every topic and preview is HTML-encoded.
+/// or a refresh after a push. Razor renders it, so every topic and preview is HTML-encoded. It is
+/// posted, so that what was searched for never appears in an address.
 /// </summary>
 public sealed class ListModel(ConversationsClient conversations) : PageModel
 {
-    public async Task<IActionResult> OnGetAsync(
-        ListFilter filter = ListFilter.All, string? q = null, string? cursor = null, int limit = Inbox.IndexModel.PageSize,
-        Guid? selected = null, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> OnPostAsync(
+        [FromForm] ListFilter filter = ListFilter.All, [FromForm] string? q = null, [FromForm] string? cursor = null,
+        [FromForm] int limit = Inbox.IndexModel.PageSize, [FromForm] Guid? selected = null, CancellationToken cancellationToken = default)
     {
         var user = SignedInUser.From(User)!;
         if (!user.IsStaff && !user.IsPatient)

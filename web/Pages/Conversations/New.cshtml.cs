@@ -35,8 +35,8 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
     public async Task<IActionResult> OnGetFormAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ?? Partial("_NewMessageForm", this);
 
-    /// <summary>The patient picker's options for what the user typed.</summary>
-    public async Task<IActionResult> OnGetPatientsAsync(string? q, CancellationToken cancellationToken)
+    /// <summary>The patient picker's options for what the user typed (posted: a name stays out of addresses).</summary>
+    public async Task<IActionResult> OnPostPatientsAsync([FromForm] string? q, CancellationToken cancellationToken)
     {
         if (!SignedInUser.From(User)!.IsStaff)
         {
@@ -152,7 +152,7 @@ public sealed class NewConversationForm
     public string? Topic { get; set; }
 
     [Required(ErrorMessage = "Write the first message.")]
-    [StringLength(ThreadModel.MaxBodyLength, ErrorMessage = "A message can be at most 5000 characters.")]
+    [StringLength(Replies.MaxBodyLength, ErrorMessage = "A message can be at most 5000 characters.")]
     public string? Body { get; set; }
 
     /// <summary>Makes a resubmitted form (a double click, a retry) start one conversation, not two.</summary>

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using CareMessaging.Web.Api;
 using CareMessaging.Web.Authentication;
 using CareMessaging.Web.Pages.Shared;
@@ -13,14 +12,11 @@ namespace CareMessaging.Web.Pages.Conversations;
 /// a reply, moving the read horizon, and the workflow moves. A plain link opens the
 /// conversation where the reader works (the inbox or the portal).
 /// </summary>
-public sealed class ThreadModel(ConversationsClient conversations) : PageModel
+public sealed class ThreadModel(ConversationsClient conversations, Replies replies) : PageModel
 {
-    public const int MaxBodyLength = 5000;
     private const int MessagePageSize = 50;
 
     [BindProperty]
-    [Required(ErrorMessage = "Write a message before sending.")]
-    [StringLength(MaxBodyLength, ErrorMessage = "A message can be at most 5000 characters.")]
     public string? Body { get; set; }
 
     [BindProperty]
@@ -51,25 +47,18 @@ public sealed class ThreadModel(ConversationsClient conversations) : PageModel
         return Partial("_Messages", items);
     }
 
+    /// <summary>A reply from the composer's script: the stored message, or a sentence saying why not.</summary>
     public async Task<IActionResult> OnPostSendAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (!ModelState.IsValid)
+        var reply = await replies.SendAsync(id, Body, ClientMessageId, cancellationToken);
+        if (reply.EndsThePage || (!reply.Succeeded && !Request.IsFetch()))
         {
-            return SendFailed(StatusCodes.Status400BadRequest, ModelState[nameof(Body)]?.Errors.FirstOrDefault()?.ErrorMessage);
+            return this.FromProblem(reply.Problem!);
         }
 
-        var clientMessageId = ClientMessageId == Guid.Empty ? Guid.NewGuid() : ClientMessageId;
-        var sent = await conversations.SendAsync(id, new SendMessageRequest(Body!, clientMessageId), cancellationToken);
-        if (!sent.Succeeded)
+        if (!reply.Succeeded)
         {
-            var problem = sent.Problem!;
-            if (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status404NotFound || !Request.IsFetch())
-            {
-                return this.FromProblem(problem);
-            }
-
-            var message = problem.Errors.Values.SelectMany(messages => messages).FirstOrDefault() ?? problem.Detail ?? problem.Title;
-            return SendFailed(problem.Status, message);
+            return new ContentResult { StatusCode = reply.Problem!.Status, Content = reply.Error, ContentType = "text/plain; charset=utf-8" };
         }
 
         if (!Request.IsFetch())
@@ -77,7 +66,7 @@ public sealed class ThreadModel(ConversationsClient conversations) : PageModel
             return LocalRedirect($"{SignedInUser.From(User)!.HomePath}/{id}");
         }
 
-        return sent.Value is { } item ? Partial("_Message", item) : new NoContentResult();
+        return reply.Message is { } item ? Partial("_Message", item) : new NoContentResult();
     }
 
     /// <summary>Moves the reader's horizon up to a message they have now seen.</summary>
@@ -103,14 +92,4 @@ public sealed class ThreadModel(ConversationsClient conversations) : PageModel
         return Request.IsFetch() ? new NoContentResult() : LocalRedirect($"/inbox/{id}");
     }
 
-    private IActionResult SendFailed(int status, string? message)
-    {
-        var text = message ?? "The message could not be sent. Try again.";
-        if (Request.IsFetch())
-        {
-            return new ContentResult { StatusCode = status, Content = text, ContentType = "text/plain; charset=utf-8" };
-        }
-
-        return StatusCode(status);
-    }
 }

@@ -8,9 +8,10 @@ namespace CareMessaging.Web.Pages.Inbox;
 
 /// <summary>
 /// The care team's shared inbox: the four figures, the conversation list with its tabs and
-/// search, and the chosen conversation (opening it marks it read).
+/// search, and the chosen conversation (opening it marks it read). A search is posted, so that
+/// what was searched for (often a patient's name) never appears in an address.
 /// </summary>
-public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, DashboardLoader dashboard) : PageModel
+public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, DashboardLoader dashboard, Replies replies) : PageModel
 {
     public const int PageSize = 25;
 
@@ -20,11 +21,45 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
 
     public DashboardView Dashboard { get; private set; } = default!;
 
-    public async Task<IActionResult> OnGetAsync(
-        Guid? conversationId, ListFilter filter = ListFilter.All, string? q = null, string? cursor = null,
-        CancellationToken cancellationToken = default)
+    public Task<IActionResult> OnGetAsync(
+        Guid? conversationId, ListFilter filter = ListFilter.All, string? cursor = null, CancellationToken cancellationToken = default) =>
+        LoadAsync(conversationId, filter, query: null, cursor, cancellationToken);
+
+    /// <summary>A search, and a search's next page, without a script.</summary>
+    public Task<IActionResult> OnPostAsync(
+        Guid? conversationId, [FromForm] ListFilter filter = ListFilter.All, [FromForm] string? q = null, [FromForm] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        LoadAsync(conversationId, filter, q, cursor, cancellationToken);
+
+    /// <summary>A reply without a script; if it fails, the page comes back with the text kept and the reason beside it.</summary>
+    public async Task<IActionResult> OnPostSendAsync(
+        Guid conversationId, [FromForm] string? body, [FromForm] Guid clientMessageId, CancellationToken cancellationToken)
     {
-        var backUrl = "/inbox" + ConversationListView.ListQuery(filter, q, cursor: null);
+        var reply = await replies.SendAsync(conversationId, body, clientMessageId, cancellationToken);
+        if (reply.Succeeded)
+        {
+            return LocalRedirect($"/inbox/{conversationId}");
+        }
+
+        if (reply.EndsThePage)
+        {
+            return this.FromProblem(reply.Problem!);
+        }
+
+        var page = await LoadAsync(conversationId, ListFilter.All, query: null, cursor: null, cancellationToken);
+        if (Thread is null || page is not PageResult result)
+        {
+            return page;
+        }
+
+        Thread = Thread with { Draft = body, DraftError = reply.Error, ClientMessageId = clientMessageId };
+        result.StatusCode = reply.Problem!.Status >= 500 ? StatusCodes.Status503ServiceUnavailable : reply.Problem.Status;
+        return result;
+    }
+
+    private async Task<IActionResult> LoadAsync(Guid? conversationId, ListFilter filter, string? query, string? cursor, CancellationToken cancellationToken)
+    {
+        var backUrl = "/inbox" + ConversationListView.ListQuery(filter, cursor: null);
         if (conversationId is { } id)
         {
             // Opened first, so that the list and the figures below already count it as read.
@@ -37,7 +72,7 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
             Thread = opened.Value;
         }
 
-        var list = conversations.ListAsync(filter, q, cursor, PageSize, cancellationToken);
+        var list = conversations.ListAsync(filter, query, cursor, PageSize, cancellationToken);
         var figures = dashboard.LoadAsync(cancellationToken);
         var page = await list;
         if (!page.Succeeded)
@@ -45,7 +80,7 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
             return this.FromProblem(page.Problem!);
         }
 
-        List = new ConversationListView(page.Value!.Items, page.Value.NextCursor, filter, q, conversationId, ForStaff: true);
+        List = new ConversationListView(page.Value!.Items, page.Value.NextCursor, filter, query, conversationId, ForStaff: true);
         Dashboard = await figures;
         return Page();
     }

@@ -17,24 +17,23 @@ public sealed record ConversationListView(
 
     public bool IsSearch => !string.IsNullOrWhiteSpace(Query);
 
-    public string ConversationUrl(Guid id) => $"{BasePath}/{id}{ListQuery(Filter, Query, cursor: null)}";
+    public string ConversationUrl(Guid id) => $"{BasePath}/{id}{ListQuery(Filter, cursor: null)}";
 
-    public string FilterUrl(ListFilter filter) => BasePath + ListQuery(filter, Query, cursor: null);
+    public string FilterUrl(ListFilter filter) => BasePath + ListQuery(filter, cursor: null);
 
-    public string? LoadMoreUrl => NextCursor is null ? null : BasePath + ListQuery(Filter, Query, NextCursor);
+    /// <summary>
+    /// The next page as a link. A search's next page is a form posted with the search instead: what
+    /// was searched for (often a patient's name) never appears in an address, a history or a log.
+    /// </summary>
+    public string? LoadMoreUrl => NextCursor is null || IsSearch ? null : BasePath + ListQuery(Filter, NextCursor);
 
-    /// <summary>The query string that keeps the list's tab and search when a link is followed.</summary>
-    public static string ListQuery(ListFilter filter, string? query, string? cursor)
+    /// <summary>The query string that keeps the list's tab when a link is followed; never the search.</summary>
+    public static string ListQuery(ListFilter filter, string? cursor)
     {
         var pairs = new List<KeyValuePair<string, string?>>();
         if (filter != ListFilter.All)
         {
             pairs.Add(new("filter", filter.ToString().ToLowerInvariant()));
-        }
-
-        if (!string.IsNullOrWhiteSpace(query))
-        {
-            pairs.Add(new("q", query.Trim()));
         }
 
         if (!string.IsNullOrEmpty(cursor))
@@ -57,7 +56,21 @@ public sealed record ThreadView(
     /// <summary>Archived conversations stay readable and searchable, and take no replies until reopened.</summary>
     public bool CanReply => Conversation.Status != ConversationStatus.Archived;
 
+    /// <summary>The composer shows while replies are possible, and with a reply that failed, so its text is never lost.</summary>
+    public bool ShowsComposer => CanReply || Draft is not null;
+
     public long LastSequence => Messages.Count > 0 ? Messages[^1].Sequence : 0;
+
+    /// <summary>A reply that could not be sent, back in the composer with the reason beside it.</summary>
+    public string? Draft { get; init; }
+
+    public string? DraftError { get; init; }
+
+    /// <summary>The composer's message id: a retry of a failed reply keeps it.</summary>
+    public Guid ClientMessageId { get; init; } = Guid.NewGuid();
+
+    /// <summary>Where the composer posts without a script: the page the conversation is open in.</summary>
+    public string SendUrl => $"{(ForStaff ? "/inbox" : "/portal")}/{Conversation.Id}?handler=Send";
 }
 
 /// <summary>How messages name their sender and show their time.</summary>
@@ -74,12 +87,6 @@ public static class MessageDisplay
     public static string CssClass(MessageItem message) =>
         "message" + (message.FromMe ? " message--mine" : string.Empty)
         + (message.SenderKind == SenderKind.Patient ? " message--patient" : string.Empty);
-
-    /// <summary>The machine-readable instant a script turns into the reader's own time zone.</summary>
-    public static string IsoTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-
-    /// <summary>What shows before the script has localised it: the time in UTC, said so.</summary>
-    public static string UtcText(DateTimeOffset time) => time.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
     public static string StatusText(ConversationStatus status) => status switch
     {

@@ -76,7 +76,7 @@ export function initNewMessageDialog() {
                 pending = new AbortController();
                 const chosen = select.value;
                 try {
-                    const response = await getHtml(`/conversations/new?handler=Patients&q=${encodeURIComponent(search.value.trim())}`, pending.signal);
+                    const response = await postForm('/conversations/new?handler=Patients', { q: search.value.trim() }, { signal: pending.signal });
                     if (!response.ok) {
                         return;
                     }

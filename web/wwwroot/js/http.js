@@ -4,6 +4,14 @@
 
 export const FETCH_HEADER = 'X-CareMessaging-Fetch';
 
+// Requests the page makes on its own (after a push, on reconnecting) are marked, and the gateway
+// does not count them as the user's activity: an unattended page still reaches its idle sign-out.
+export const BACKGROUND_HEADER = 'X-CareMessaging-Background';
+
+function activityHeaders(background) {
+    return background ? { [BACKGROUND_HEADER]: '1' } : {};
+}
+
 export function signInUrl() {
     const returnUrl = window.location.pathname + window.location.search;
     return `${document.body.dataset.signinUrl || '/signin'}?returnUrl=${encodeURIComponent(returnUrl)}`;
@@ -43,11 +51,11 @@ export function gatewayHeaders() {
     return token ? { 'X-CSRF-TOKEN': token } : {};
 }
 
-async function send(url, options) {
+async function send(url, options, background) {
     const sentAt = Date.now();
     const response = await fetch(url, { credentials: 'same-origin', ...options });
-    // The gateway slid the idle timeout when it received this request.
-    document.dispatchEvent(new CustomEvent('cm:server-contact', { detail: { at: sentAt, status: response.status } }));
+    // Unless it was a background request, the gateway slid the idle timeout when it received it.
+    document.dispatchEvent(new CustomEvent('cm:server-contact', { detail: { at: sentAt, status: response.status, background } }));
     if (response.status === 401) {
         window.location.assign(signInUrl());
         throw new Error('Signed out');
@@ -55,16 +63,16 @@ async function send(url, options) {
     return response;
 }
 
-export function getHtml(url, signal) {
-    return send(url, { headers: { [FETCH_HEADER]: '1', Accept: 'text/html' }, signal });
+export function getHtml(url, signal, { background = false } = {}) {
+    return send(url, { headers: { [FETCH_HEADER]: '1', Accept: 'text/html', ...activityHeaders(background) }, signal }, background);
 }
 
-export function getJson(url, signal) {
-    return send(url, { headers: { [FETCH_HEADER]: '1', Accept: 'application/json' }, signal });
+export function getJson(url, signal, { background = false } = {}) {
+    return send(url, { headers: { [FETCH_HEADER]: '1', Accept: 'application/json', ...activityHeaders(background) }, signal }, background);
 }
 
 /** Posts a form (or fields) to the web app, with Razor's anti-forgery token. */
-export function postForm(url, body) {
+export function postForm(url, body, { background = false, signal } = {}) {
     const data = body instanceof FormData ? body : new FormData();
     if (!(body instanceof FormData) && body) {
         for (const [key, value] of Object.entries(body)) {
@@ -79,8 +87,10 @@ export function postForm(url, body) {
             Accept: 'text/html, application/json',
             RequestVerificationToken: antiforgeryToken(),
             ...gatewayHeaders(),
+            ...activityHeaders(background),
         },
-    });
+        signal,
+    }, background);
 }
 
 /** Parses server-rendered HTML (already encoded by Razor) into nodes without running anything. */

@@ -1,5 +1,5 @@
 // The conversation list: tabs, search as you type, more on scroll, and live unread dots.
-import { debounce, getHtml, parseFragment } from './http.js';
+import { debounce, parseFragment, postForm } from './http.js';
 import { localizeTimes } from './time.js';
 import { announce } from './announce.js';
 
@@ -23,16 +23,18 @@ export function initConversationList(live) {
     };
     let pending;
 
-    const listUrl = ({ cursor, limit, filter = state.filter, query = state.query } = {}) => {
-        const params = new URLSearchParams({ filter });
-        if (query.trim()) params.set('q', query.trim());
-        if (cursor) params.set('cursor', cursor);
-        if (limit) params.set('limit', String(limit));
-        if (selected) params.set('selected', selected);
-        return `${panel.dataset.listUrl}?${params}`;
+    // The list is posted: what was typed in the search box (often a patient's name) stays out of addresses.
+    const listFields = ({ cursor, limit, filter = state.filter, query = state.query } = {}) => {
+        const fields = { filter };
+        if (query.trim()) fields.q = query.trim();
+        if (cursor) fields.cursor = cursor;
+        if (limit) fields.limit = String(limit);
+        if (selected) fields.selected = selected;
+        return fields;
     };
+    const fetchList = (fields, options) => postForm(panel.dataset.listUrl, fields, options);
 
-    async function reload({ keepCount = false } = {}) {
+    async function reload({ keepCount = false, background = false } = {}) {
         pending?.abort();
         pending = new AbortController();
         const count = region.querySelectorAll('[data-conversation-id]').length;
@@ -42,7 +44,7 @@ export function initConversationList(live) {
         const { filter, query } = state;
         panel.setAttribute('aria-busy', 'true');
         try {
-            const response = await getHtml(listUrl({ limit, filter, query }), pending.signal);
+            const response = await fetchList(listFields({ limit, filter, query }), { signal: pending.signal, background });
             if (!response.ok) {
                 return;
             }
@@ -76,7 +78,7 @@ export function initConversationList(live) {
         state.loading = true;
         link.setAttribute('aria-disabled', 'true');
         try {
-            const response = await getHtml(listUrl({ cursor }));
+            const response = await fetchList(listFields({ cursor }));
             if (!response.ok) {
                 return;
             }
@@ -162,8 +164,9 @@ export function initConversationList(live) {
         });
     }
 
-    // Live: the dot follows the pushed count; the order and previews follow new messages.
-    const refresh = debounce(() => reload({ keepCount: true }), 400);
+    // Live: the dot follows the pushed count; the order and previews follow new messages. These
+    // refreshes are background requests: they do not keep an unattended session alive.
+    const refresh = debounce(() => reload({ keepCount: true, background: true }), 400);
     live.addEventListener('unreadChanged', event => {
         const { conversationId, conversationUnread } = event.detail ?? {};
         const item = conversationId && region.querySelector(`[data-conversation-id="${conversationId}"]`);

@@ -71,7 +71,7 @@ export function initUnreadBadge(live) {
     live.addEventListener('unreadChanged', event => show(event.detail?.total));
     live.addEventListener('reconnected', async () => {
         try {
-            const response = await getJson('/api/notifications/unread');
+            const response = await getJson('/api/notifications/unread', undefined, { background: true });
             if (response.ok) {
                 show((await response.json()).total);
             }
@@ -90,7 +90,7 @@ export function initStatsCards(live) {
     const format = new Intl.NumberFormat();
     const refresh = async () => {
         try {
-            const response = await getJson('/api/stats');
+            const response = await getJson('/api/stats', undefined, { background: true });
             if (!response.ok) {
                 return;
             }

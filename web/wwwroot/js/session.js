@@ -1,6 +1,6 @@
 // Warns shortly before the gateway ends an idle session, with "Stay signed in". The session's
-// expiry comes from the gateway's /api/session; every request the page makes slides it, and
-// asking for the session again (Stay signed in) does too.
+// expiry comes from the gateway's /api/session; every request the user makes slides it, and
+// asking for the session again (Stay signed in) does too. The page's background refreshes do not.
 import { gatewayCsrfToken, sessionInfo, signInUrl } from './http.js';
 
 const WARN_BEFORE_MS = 2 * 60 * 1000;
@@ -75,9 +75,10 @@ export function initSessionWarning() {
     });
     leave.addEventListener('click', () => document.querySelector('[data-signout-form]')?.requestSubmit());
 
-    // The page's own requests (a list refresh, a send) keep the session alive on the gateway.
+    // What the user does (open a conversation, search, send) keeps the session alive on the gateway;
+    // refreshes set off by pushes do not.
     document.addEventListener('cm:server-contact', event => {
-        if (idleWindow === null || event.detail.status === 401 || !panel.hidden) {
+        if (idleWindow === null || event.detail.status === 401 || event.detail.background || !panel.hidden) {
             return;
         }
         const slid = Math.min(event.detail.at + idleWindow, absoluteExpiry ?? Infinity);

@@ -37,14 +37,14 @@ export function initThread(live) {
         unseen = false;
     }
 
-    async function markRead() {
+    async function markRead({ background = false } = {}) {
         const latest = lastMessage();
         if (!latest || latest.dataset.messageId === readUpTo || document.visibilityState === 'hidden') {
             return;
         }
         const upTo = latest.dataset.messageId;
         try {
-            const response = await postForm(thread.dataset.readUrl, { upToMessageId: upTo });
+            const response = await postForm(thread.dataset.readUrl, { upToMessageId: upTo }, { background });
             if (response.ok) {
                 readUpTo = upTo;
             }
@@ -68,8 +68,9 @@ export function initThread(live) {
         return added;
     }
 
+    // Set off by a push, not by the user: a background request.
     async function fetchNewer() {
-        const response = await getHtml(`${thread.dataset.messagesUrl}&after=${lastSequence()}`);
+        const response = await getHtml(`${thread.dataset.messagesUrl}&after=${lastSequence()}`, undefined, { background: true });
         if (!response.ok) {
             return;
         }
@@ -83,7 +84,7 @@ export function initThread(live) {
         announce(fromOthers.length === 1 ? `New message from ${sender}` : `${fromOthers.length} new messages`);
         if (wasAtBottom) {
             scrollToLatest();
-            markRead();
+            markRead({ background: true });
         } else {
             unseen = true;
             marker.hidden = false;
@@ -205,7 +206,7 @@ function initComposer(thread, { onSent }) {
         send.disabled = true;
         form.setAttribute('aria-busy', 'true');
         try {
-            const response = await postForm(form.action, new FormData(form));
+            const response = await postForm(form.dataset.sendUrl || form.action, new FormData(form));
             if (response.ok) {
                 onSent(parseFragment(await response.text()));
                 body.value = '';

@@ -1,0 +1,50 @@
+using CareMessaging.Web.Api;
+
+namespace CareMessaging.Web.Pages.Shared;
+
+/// <summary>
+/// Sends a reply as typed, for the composer's script and for pages without one alike. A reply that
+/// fails comes back with a sentence for the writer, and the page shows it beside the text, which is
+/// kept; a retry keeps the message's client id, so a reply that did arrive is not stored twice.
+/// </summary>
+public sealed class Replies(ConversationsClient conversations)
+{
+    public const int MaxBodyLength = 5000;
+
+    public const string EmptyMessage = "Write a message before sending.";
+
+    public static readonly string TooLongMessage = $"A message can be at most {MaxBodyLength} characters.";
+
+    public async Task<ReplyOutcome> SendAsync(Guid conversationId, string? body, Guid clientMessageId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, EmptyMessage, null, ApiProblem.Empty));
+        }
+
+        if (body.Length > MaxBodyLength)
+        {
+            return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, TooLongMessage, null, ApiProblem.Empty));
+        }
+
+        var id = clientMessageId == Guid.Empty ? Guid.NewGuid() : clientMessageId;
+        var sent = await conversations.SendAsync(conversationId, new SendMessageRequest(body, id), cancellationToken);
+        return sent.Succeeded ? new ReplyOutcome(sent.Value, null) : ReplyOutcome.Refused(sent.Problem!);
+    }
+}
+
+/// <summary>The reply as stored, or the problem with a sentence for the writer.</summary>
+public sealed record ReplyOutcome(MessageItem? Message, ApiProblem? Problem)
+{
+    public bool Succeeded => Problem is null;
+
+    /// <summary>Not found, forbidden or signed out: the page answers that, not a message beside the composer.</summary>
+    public bool EndsThePage => Problem?.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound;
+
+    public string? Error => Problem is null
+        ? null
+        : Problem.Errors.Values.SelectMany(messages => messages).FirstOrDefault()
+            ?? (Problem.Status >= 500 ? "The message was not sent: the service is not answering. Your text is still here; try again." : Problem.Detail ?? Problem.Title);
+
+    public static ReplyOutcome Refused(ApiProblem problem) => new(null, problem);
+}
