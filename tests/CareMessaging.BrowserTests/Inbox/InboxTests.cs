@@ -259,6 +259,13 @@ public sealed class InboxTests(BrowserStack browser)
         var opened = await Api.GetJsonAsync(context, $"/api/conversations/{id}");
         Assert.Equal(0, opened.GetProperty("unreadCount").GetInt64());
         await Expect(page.ConversationItem(id).Locator("[data-unread-dot]")).ToBeHiddenAsync();
+        // Both read models follow the read a moment later; the card and the badge come to agree without a reload.
+        await page.MarkDocumentAsync();
+        await PageExtensions.EventuallyAsync(
+            async () => await page.StatAsync("unreadMessages") == await page.BadgeAsync()
+                && await page.BadgeAsync() == (await Api.GetJsonAsync(context, "/api/conversations/summary")).GetProperty("unreadMessages").GetInt64(),
+            "the Unread Messages card, the badge and the Conversation service agree");
+        Assert.True(await page.IsSameDocumentAsync(), "The figures caught up without a reload.");
         await Screenshots.SaveAsync(page, "thread");
     }
 
