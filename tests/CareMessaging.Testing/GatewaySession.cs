@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -39,6 +40,11 @@ public sealed record SignInOutcome(bool SignedIn, HttpStatusCode Status, Uri Fin
 /// </summary>
 public sealed partial class GatewayBrowser : IDisposable
 {
+    private const int TimeStepSeconds = 30;
+
+    /// <summary>The newest time step whose code was handed out, per shared key, so that no code is entered twice.</summary>
+    private static readonly ConcurrentDictionary<string, long> UsedSteps = new(StringComparer.Ordinal);
+
     private readonly BrowserHandler _handler;
 
     public GatewayBrowser(Uri gatewayAddress, HttpMessageHandler? transport = null, string userAgent = "CareMessagingTests/1.0")
@@ -70,7 +76,14 @@ public sealed partial class GatewayBrowser : IDisposable
         }
     }
 
-    public async Task<SignInOutcome> TrySignInAsync(string userName, string password, string? totpKey = null)
+    public Task<SignInOutcome> TrySignInAsync(string userName, string password, string? totpKey = null) =>
+        TrySignInAsync(userName, password, totpKey is null ? null : () => Totp(totpKey));
+
+    /// <summary>Signs in entering exactly <paramref name="code"/> when the authenticator code is asked for.</summary>
+    public Task<SignInOutcome> TrySignInWithCodeAsync(string userName, string password, string code) =>
+        TrySignInAsync(userName, password, () => code);
+
+    private async Task<SignInOutcome> TrySignInAsync(string userName, string password, Func<string>? code)
     {
         using var start = await Client.GetAsync("/signin?returnUrl=%2Fapi%2Fsession");
         var page = await ReadAsync(start);
@@ -80,9 +93,9 @@ public sealed partial class GatewayBrowser : IDisposable
         }
 
         page = await PostFormAsync(page, new() { ["UserName"] = userName, ["Password"] = password });
-        if (IsPage(page, "/account/mfa") && totpKey is not null)
+        if (IsPage(page, "/account/mfa") && code is not null)
         {
-            page = await PostFormAsync(page, new() { ["Code"] = Totp(totpKey) });
+            page = await PostFormAsync(page, new() { ["Code"] = code() });
         }
         else if (IsPage(page, "/account/mfa-enrol"))
         {
@@ -149,8 +162,35 @@ public sealed partial class GatewayBrowser : IDisposable
         return await Client.SendAsync(request);
     }
 
-    public static string Totp(string sharedKey) =>
-        new Totp(Base32Encoding.ToBytes(sharedKey.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant())).ComputeTotp();
+    /// <summary>
+    /// A code for <paramref name="sharedKey"/> that this test run has not entered before. The Identity
+    /// service accepts each time step once per account, so when the current step's code was used the
+    /// next step's code is returned: the service accepts codes up to two steps ahead (clock drift),
+    /// which spares the test the wait a person would have for their app's next code.
+    /// </summary>
+    public static string Totp(string sharedKey)
+    {
+        var now = TimeStepAt(DateTimeOffset.UtcNow);
+        var step = UsedSteps.AddOrUpdate(NormalisedKey(sharedKey), now, (_, last) => Math.Max(now, last + 1));
+        if (step > now + 2)
+        {
+            throw new InvalidOperationException("More than three authenticator codes for one key within 30 seconds: the service would refuse this one.");
+        }
+
+        return Totp(sharedKey, step);
+    }
+
+    /// <summary>The code an authenticator app shows for <paramref name="sharedKey"/> during time step <paramref name="timeStep"/>.</summary>
+    public static string Totp(string sharedKey, long timeStep) =>
+        new Totp(Base32Encoding.ToBytes(NormalisedKey(sharedKey))).ComputeTotp(DateTimeOffset.FromUnixTimeSeconds(timeStep * TimeStepSeconds).UtcDateTime);
+
+    /// <summary>The RFC 6238 time step (30 s) that contains <paramref name="at"/>.</summary>
+    public static long TimeStepAt(DateTimeOffset at) => at.ToUnixTimeSeconds() / TimeStepSeconds;
+
+    /// <summary>The newest time step whose code <see cref="Totp(string)"/> handed out for <paramref name="sharedKey"/>, if any.</summary>
+    public static long? LastUsedStep(string sharedKey) => UsedSteps.TryGetValue(NormalisedKey(sharedKey), out var step) ? step : null;
+
+    private static string NormalisedKey(string sharedKey) => sharedKey.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
 
     public void Dispose() => Client.Dispose();
 

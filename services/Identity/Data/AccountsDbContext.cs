@@ -1,3 +1,4 @@
+using CareMessaging.Identity.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,4 +11,19 @@ namespace CareMessaging.Identity.Data;
 /// Identity service's own database.
 /// </summary>
 public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options)
-    : IdentityDbContext<IdentityUser>(options);
+    : IdentityDbContext<IdentityUser>(options)
+{
+    public DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<AuthenticatorStep>(step =>
+        {
+            step.ToTable("AuthenticatorSteps");
+            step.HasKey(s => s.UserId);
+            step.HasOne<IdentityUser>().WithOne().HasForeignKey<AuthenticatorStep>(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

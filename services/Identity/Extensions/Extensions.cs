@@ -36,7 +36,9 @@ internal static class Extensions
                 options.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<AccountsDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Replaces the default authenticator provider: each code is accepted once (docs/decisions/0025).
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
             // Held only between signing in here and the gateway receiving its code.
