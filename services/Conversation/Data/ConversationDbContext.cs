@@ -125,6 +125,8 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
             outbox.HasIndex(o => o.EventId).IsUnique();
             // The dispatcher looks only at unsent rows, oldest first.
             outbox.HasIndex(o => o.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
+            // The pruner's search for sent rows past their retention.
+            outbox.HasIndex(o => o.SentAt).HasFilter("sent_at IS NOT NULL").HasDatabaseName("ix_outbox_messages_sent_at");
         });
     }
 }

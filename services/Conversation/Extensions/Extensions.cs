@@ -47,10 +47,14 @@ internal static class Extensions
         builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddSingleton<ProtectedFields>();
 
-        builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.SectionName));
+        builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.SectionName))
+            .Validate(outbox => outbox.RetainSentFor > TimeSpan.Zero && outbox.PruneInterval > TimeSpan.Zero && outbox.PruneBatchSize > 0,
+                "Outbox:RetainSentFor and Outbox:PruneInterval must be positive durations and Outbox:PruneBatchSize a positive number.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<OutboxWriter>();
         builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddHostedService<OutboxPruner>();
 
         builder.Services.AddScoped<AccessEvents>();
         builder.Services.AddScoped<ConversationQueries>();

@@ -66,4 +66,13 @@ public sealed class OutboxOptions
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a sent row is kept before <see cref="OutboxPruner"/> deletes it. Unsent rows are kept until sent.</summary>
+    public TimeSpan RetainSentFor { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often sent rows past their retention are looked for.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>At most this many rows go in one DELETE, so no statement holds locks for long.</summary>
+    public int PruneBatchSize { get; set; } = 1000;
 }

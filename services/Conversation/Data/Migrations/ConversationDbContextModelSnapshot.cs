@@ -251,6 +251,10 @@ namespace CareMessaging.Conversation.Data.Migrations
                         .HasDatabaseName("ix_outbox_messages_unsent")
                         .HasFilter("sent_at IS NULL");
 
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_outbox_messages_sent_at")
+                        .HasFilter("sent_at IS NOT NULL");
+
                     b.ToTable("outbox_messages", (string)null);
                 });
 
