@@ -69,6 +69,32 @@ public sealed class CareMessagingStack : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// Every line each resource of the model has written since the stack started (services,
+    /// gateway, web and the infrastructure processes), by resource name. The lines come from the
+    /// processes' captured console output, so what an operator would read in the dashboard or a
+    /// log collector is what a test sees.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetResourceLogsAsync()
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.Request);
+        var loggers = App.Services.GetRequiredService<ResourceLoggerService>();
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var logs = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var resource in model.Resources)
+        {
+            var lines = new List<string>();
+            await foreach (var batch in loggers.GetAllAsync(resource).WithCancellation(cancellation.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+
+            logs[resource.Name] = lines;
+        }
+
+        return logs;
+    }
+
     public async Task<string> GetConnectionStringAsync(string resourceName)
     {
         using var cancellation = new CancellationTokenSource(TestTimeouts.Request);
