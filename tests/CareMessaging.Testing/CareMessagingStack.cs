@@ -51,6 +51,15 @@ public sealed class CareMessagingStack : IAsyncLifetime
             ],
             cancellation.Token);
         builder.Services.AddLogging(TestLogging.Configure);
+        // Framework categories at Information, as an operator investigating a problem would set them:
+        // the end-to-end tests prove that even then no patient data reaches the logs (ADR 0005).
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore", "Information")
+                .WithEnvironment("Logging__LogLevel__Yarp", "Information")
+                .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        }
 
         _app = await builder.BuildAsync(cancellation.Token).WaitAsync(cancellation.Token);
         await _app.StartAsync(cancellation.Token).WaitAsync(cancellation.Token);
