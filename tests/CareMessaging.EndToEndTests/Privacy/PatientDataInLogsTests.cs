@@ -44,6 +44,16 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         }
 
+        // Requests the service cannot read or accept: a body of the wrong type next to the topic, a body too long.
+        using (var unreadable = new StringContent(
+            $$$"""{"patientId":"{{{patient.PatientId}}}","topic":"{{{secrets.Topic}}}","body":{"text":"{{{secrets.FirstBody}}}"}}""",
+            System.Text.Encoding.UTF8, "application/json"))
+        {
+            await ExpectAsync(staff.Client.PostAsync("/api/conversations", unreadable), HttpStatusCode.BadRequest);
+        }
+
+        await ExpectAsync(staff.Client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
+            new { body = secrets.StaffReply + new string('x', 5000), clientMessageId = Guid.NewGuid().ToString() }), HttpStatusCode.BadRequest);
         await ExpectAsync(staff.Client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
             new { body = secrets.StaffReply, clientMessageId = Guid.NewGuid().ToString() }), HttpStatusCode.Created, HttpStatusCode.OK);
         foreach (var term in secrets.SearchTerms)
