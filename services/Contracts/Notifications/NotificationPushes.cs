@@ -13,6 +13,9 @@ public static class NotificationPushes
 
     /// <summary>Hub method for <see cref="MessageArrived"/>.</summary>
     public const string MessageArrivedMethod = "messageArrived";
+
+    /// <summary>Hub method, without arguments, sent to everyone when rebuilt counters are complete: read your counts again.</summary>
+    public const string CountersRebuiltMethod = "countersRebuilt";
 }
 
 /// <summary>The user's unread counts changed: their new total and the count of the conversation that changed.</summary>

@@ -1,4 +1,7 @@
+using CareMessaging.Contracts.Notifications;
 using CareMessaging.Notification.Counters;
+using CareMessaging.Notification.Push;
+using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace CareMessaging.Notification.Rebuild;
@@ -6,12 +9,14 @@ namespace CareMessaging.Notification.Rebuild;
 /// <summary>
 /// Rebuilds the counters from the Conversation service's truth. Each reader's state is merged
 /// rather than overwritten (<see cref="UnreadScripts.Merge"/>), so events consumed while the
-/// rebuild runs are kept, and two replicas rebuilding at once do no harm.
+/// rebuild runs are kept, and two replicas rebuilding at once do no harm. Once complete, every
+/// connected page is told to read its counts again: no total was pushed while they were incomplete.
 /// </summary>
 public sealed partial class CounterRebuilder(
     IConnectionMultiplexer redis,
     UnreadCounters counters,
     ConversationReadModelClient readModel,
+    IHubContext<NotificationHub> hub,
     ILogger<CounterRebuilder> logger)
 {
     public async Task<RebuildResult> RebuildAsync(CancellationToken cancellationToken)
@@ -38,8 +43,29 @@ public sealed partial class CounterRebuilder(
 
         var complete = (long)await db.ScriptEvaluateAsync(UnreadScripts.MarkReady, [UnreadKeys.RebuildEpoch, UnreadKeys.Ready], [epoch]) == 1;
         LogRebuilt(logger, conversations, readers.Count, complete);
+        if (complete)
+        {
+            await TellPagesAsync(cancellationToken);
+        }
+
         return new RebuildResult(conversations, readers.Count, complete);
     }
+
+    private async Task TellPagesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hub.Clients.All.SendAsync(NotificationPushes.CountersRebuiltMethod, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The counters are right; pages catch up at their next push or reconnection.
+            LogTellPagesFailed(logger, exception.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling connected pages that the counters were rebuilt failed ({Error})")]
+    private static partial void LogTellPagesFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Unread counters rebuilt from {Conversations} conversations for {Readers} readers (complete: {Complete})")]

@@ -20,6 +20,7 @@ public sealed class PushListener : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly Channel<(UnreadChanged Push, TimeSpan At)> _unread = Channel.CreateUnbounded<(UnreadChanged, TimeSpan)>();
     private readonly Channel<(MessageArrived Push, TimeSpan At)> _arrived = Channel.CreateUnbounded<(MessageArrived, TimeSpan)>();
+    private readonly Channel<TimeSpan> _rebuilt = Channel.CreateUnbounded<TimeSpan>();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private PushListener(HubConnection connection)
@@ -27,6 +28,21 @@ public sealed class PushListener : IAsyncDisposable
         _connection = connection;
         _connection.On<UnreadChanged>(NotificationPushes.UnreadChangedMethod, push => _unread.Writer.TryWrite((push, _clock.Elapsed)));
         _connection.On<MessageArrived>(NotificationPushes.MessageArrivedMethod, push => _arrived.Writer.TryWrite((push, _clock.Elapsed)));
+        _connection.On(NotificationPushes.CountersRebuiltMethod, () => _rebuilt.Writer.TryWrite(_clock.Elapsed));
+    }
+
+    /// <summary>When the next countersRebuilt push arrived that arrived after <paramref name="after"/>.</summary>
+    public async Task<TimeSpan> RebuiltAfterAsync(TimeSpan after)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.EventDelivery);
+        while (true)
+        {
+            var at = await _rebuilt.Reader.ReadAsync(cancellation.Token);
+            if (at > after)
+            {
+                return at;
+            }
+        }
     }
 
     /// <summary>Time on this listener's clock, to compare with the arrival of a push.</summary>

@@ -80,7 +80,7 @@ public sealed class NotificationReadinessTests(EventServicesFixture fixture)
     }
 
     [Fact]
-    public async Task A_message_consumed_while_counters_are_rebuilt_pushes_its_arrival_but_no_total_until_the_counters_are_complete()
+    public async Task A_message_consumed_while_counters_are_rebuilt_pushes_its_arrival_but_no_total_until_the_counters_are_complete_then_pages_are_told_to_read_again()
     {
         var teamId = $"team-{Guid.NewGuid():N}";
         var clinician = TestUser.Staff(Roles.Clinician, teamId);
@@ -91,6 +91,7 @@ public sealed class NotificationReadinessTests(EventServicesFixture fixture)
         await using var nursePushes = await PushListener.ConnectAsync(fixture.Notification, nurse);
         fixture.ReadModel.World = world;
         fixture.ReadModel.Available = false;
+        var flushedAt = nursePushes.Now;
         try
         {
             await FlushRedisAsync();
@@ -106,6 +107,8 @@ public sealed class NotificationReadinessTests(EventServicesFixture fixture)
 
         using var probe = fixture.Notification.CreateClient(user: null);
         Assert.Equal(HttpStatusCode.OK, await Eventually.Until(() => EventServicesFixture.HealthAsync(probe), s => s == HttpStatusCode.OK));
+        // Connected pages are told to read their counts again once the rebuild is complete.
+        await nursePushes.RebuiltAfterAsync(flushedAt);
         var afterRebuild = world.Send(patient, conversation);
         await fixture.PublishAsync(afterRebuild);
 

@@ -11,13 +11,15 @@ namespace CareMessaging.Web.Pages.Inbox;
 /// search, and the chosen conversation (opening it marks it read). A search is posted, so that
 /// what was searched for (often a patient's name) never appears in an address.
 /// </summary>
-public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, DashboardLoader dashboard, Replies replies) : PageModel
+public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, DashboardLoader dashboard, Replies replies) : PageModel, IThreadPage
 {
     public const int PageSize = 25;
 
     public ConversationListView List { get; private set; } = default!;
 
-    public ThreadView? Thread { get; private set; }
+    public ThreadView? Thread { get; set; }
+
+    public string HomePath => "/inbox";
 
     public DashboardView Dashboard { get; private set; } = default!;
 
@@ -32,30 +34,9 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
         LoadAsync(conversationId, filter, q, cursor, cancellationToken);
 
     /// <summary>A reply without a script; if it fails, the page comes back with the text kept and the reason beside it.</summary>
-    public async Task<IActionResult> OnPostSendAsync(
-        Guid conversationId, [FromForm] string? body, [FromForm] Guid clientMessageId, CancellationToken cancellationToken)
-    {
-        var reply = await replies.SendAsync(conversationId, body, clientMessageId, cancellationToken);
-        if (reply.Succeeded)
-        {
-            return LocalRedirect($"/inbox/{conversationId}");
-        }
-
-        if (reply.EndsThePage)
-        {
-            return this.FromProblem(reply.Problem!);
-        }
-
-        var page = await LoadAsync(conversationId, ListFilter.All, query: null, cursor: null, cancellationToken);
-        if (Thread is null || page is not PageResult result)
-        {
-            return page;
-        }
-
-        Thread = Thread with { Draft = body, DraftError = reply.Error, ClientMessageId = clientMessageId };
-        result.StatusCode = reply.Problem!.Status >= 500 ? StatusCodes.Status503ServiceUnavailable : reply.Problem.Status;
-        return result;
-    }
+    public Task<IActionResult> OnPostSendAsync(
+        Guid conversationId, [FromForm] string? body, [FromForm] Guid clientMessageId, CancellationToken cancellationToken) =>
+        replies.SendFromPageAsync(this, conversationId, body, clientMessageId, () => LoadAsync(conversationId, ListFilter.All, query: null, cursor: null, cancellationToken), cancellationToken);
 
     private async Task<IActionResult> LoadAsync(Guid? conversationId, ListFilter filter, string? query, string? cursor, CancellationToken cancellationToken)
     {

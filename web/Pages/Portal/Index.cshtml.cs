@@ -9,42 +9,23 @@ namespace CareMessaging.Web.Pages.Portal;
 /// The patient portal: the patient's own conversations with unread markers, the chosen one with
 /// its replies, and a way to start a new one. Nothing about other patients, and no dashboard.
 /// </summary>
-public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, Replies replies) : PageModel
+public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, Replies replies) : PageModel, IThreadPage
 {
     public const int PageSize = 25;
 
     public ConversationListView List { get; private set; } = default!;
 
-    public ThreadView? Thread { get; private set; }
+    public ThreadView? Thread { get; set; }
+
+    public string HomePath => "/portal";
 
     public Task<IActionResult> OnGetAsync(Guid? conversationId, string? cursor = null, CancellationToken cancellationToken = default) =>
         LoadAsync(conversationId, cursor, cancellationToken);
 
     /// <summary>A reply without a script; if it fails, the page comes back with the text kept and the reason beside it.</summary>
-    public async Task<IActionResult> OnPostSendAsync(
-        Guid conversationId, [FromForm] string? body, [FromForm] Guid clientMessageId, CancellationToken cancellationToken)
-    {
-        var reply = await replies.SendAsync(conversationId, body, clientMessageId, cancellationToken);
-        if (reply.Succeeded)
-        {
-            return LocalRedirect($"/portal/{conversationId}");
-        }
-
-        if (reply.EndsThePage)
-        {
-            return this.FromProblem(reply.Problem!);
-        }
-
-        var page = await LoadAsync(conversationId, cursor: null, cancellationToken);
-        if (Thread is null || page is not PageResult result)
-        {
-            return page;
-        }
-
-        Thread = Thread with { Draft = body, DraftError = reply.Error, ClientMessageId = clientMessageId };
-        result.StatusCode = reply.Problem!.Status >= 500 ? StatusCodes.Status503ServiceUnavailable : reply.Problem.Status;
-        return result;
-    }
+    public Task<IActionResult> OnPostSendAsync(
+        Guid conversationId, [FromForm] string? body, [FromForm] Guid clientMessageId, CancellationToken cancellationToken) =>
+        replies.SendFromPageAsync(this, conversationId, body, clientMessageId, () => LoadAsync(conversationId, cursor: null, cancellationToken), cancellationToken);
 
     private async Task<IActionResult> LoadAsync(Guid? conversationId, string? cursor, CancellationToken cancellationToken)
     {

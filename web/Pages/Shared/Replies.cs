@@ -1,4 +1,6 @@
 using CareMessaging.Web.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CareMessaging.Web.Pages.Shared;
 
@@ -31,6 +33,45 @@ public sealed class Replies(ConversationsClient conversations)
         var sent = await conversations.SendAsync(conversationId, new SendMessageRequest(body, id), cancellationToken);
         return sent.Succeeded ? new ReplyOutcome(sent.Value, null) : ReplyOutcome.Refused(sent.Problem!);
     }
+
+    /// <summary>
+    /// A reply posted without a script from the page the conversation is open in: back to the
+    /// conversation once sent; otherwise the page again (<paramref name="load"/>), with the text kept
+    /// and the reason beside it.
+    /// </summary>
+    public async Task<IActionResult> SendFromPageAsync<TPage>(
+        TPage page, Guid conversationId, string? body, Guid clientMessageId, Func<Task<IActionResult>> load, CancellationToken cancellationToken)
+        where TPage : PageModel, IThreadPage
+    {
+        var reply = await SendAsync(conversationId, body, clientMessageId, cancellationToken);
+        if (reply.Succeeded)
+        {
+            return page.LocalRedirect($"{page.HomePath}/{conversationId}");
+        }
+
+        if (reply.EndsThePage)
+        {
+            return page.FromProblem(reply.Problem!);
+        }
+
+        var result = await load();
+        if (page.Thread is null || result is not PageResult shown)
+        {
+            return result;
+        }
+
+        page.Thread = page.Thread with { Draft = body, DraftError = reply.Error, ClientMessageId = clientMessageId };
+        shown.StatusCode = reply.Problem!.Status >= 500 ? StatusCodes.Status503ServiceUnavailable : reply.Problem.Status;
+        return shown;
+    }
+}
+
+/// <summary>A page that shows one open conversation beside the list (the inbox, the portal).</summary>
+public interface IThreadPage
+{
+    string HomePath { get; }
+
+    ThreadView? Thread { get; set; }
 }
 
 /// <summary>The reply as stored, or the problem with a sentence for the writer.</summary>

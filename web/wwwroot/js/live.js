@@ -21,6 +21,8 @@ export function connectNotifications() {
     // Handlers return nothing: a returned value would answer a client-result call the hub never made.
     connection.on('unreadChanged', payload => { emit('unreadChanged', payload); });
     connection.on('messageArrived', payload => { emit('messageArrived', payload); });
+    // The service's counters were rebuilt (after Redis lost them): read everything again, as after a reconnection.
+    connection.on('countersRebuilt', () => { emit('reconnected'); });
     connection.onreconnecting(() => { document.body.dataset.live = 'reconnecting'; });
     connection.onreconnected(() => {
         document.body.dataset.live = 'connected';
