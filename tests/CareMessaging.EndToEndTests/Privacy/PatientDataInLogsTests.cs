@@ -33,7 +33,11 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
         await staff.SignInAsync(nurse.UserName, DemoUsers.Password);
         var web = new WebForms(staff.Client);
         await web.PostAsync("/inbox", "/conversations/new?handler=Patients", new() { ["q"] = patient.FamilyName }, HttpStatusCode.OK);
-        await web.PostAsync("/conversations/new", "/conversations/new", NewConversation(patient, secrets.TooLongTopic, secrets.FirstBody), HttpStatusCode.OK);
+        using (var refusedForm = await web.PostAsync("/conversations/new", "/conversations/new", NewConversation(patient, secrets.TooLongTopic, secrets.FirstBody), HttpStatusCode.OK))
+        {
+            Assert.Contains("A topic is 3 to 120 characters.", await refusedForm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         var created = await web.PostAsync("/conversations/new", "/conversations/new", NewConversation(patient, secrets.Topic, secrets.FirstBody), HttpStatusCode.OK);
         var conversationId = Guid.Parse(created.RequestMessage!.RequestUri!.Segments[^1]);
 
@@ -102,6 +106,8 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
         var logs = await stack.GetResourceLogsAsync();
         Assert.Contains(logs, resource => resource.Key == ResourceNames.Conversation && resource.Value.Count > 0);
         Assert.Contains(logs, resource => resource.Key == ResourceNames.Postgres && resource.Value.Count > 0);
+        // The logs read cover this test's requests, not only the start: the web app logs its calls by id.
+        Assert.Contains(logs[ResourceNames.Web], line => line.Contains(conversationId.ToString(), StringComparison.Ordinal));
         var leaks = logs
             .SelectMany(resource => resource.Value.Select(line => (Resource: resource.Key, Line: line)))
             .SelectMany(entry => secrets.FoundIn(entry.Line).Select(what => $"{entry.Resource}: {what} in \"{entry.Line}\""))
