@@ -36,6 +36,8 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // Search terms travel in query strings; no log level may write request addresses (ADR 0005).
+        builder.Services.KeepRequestAddressesOutOfLogs();
         return builder;
     }
 

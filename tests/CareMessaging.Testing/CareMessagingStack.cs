@@ -57,6 +57,16 @@ public sealed class CareMessagingStack : IAsyncLifetime
         builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Identity)
             .WithEnvironment("Identity__RateLimits__AttemptsPerMinutePerAddress", "1000");
 
+        // Framework categories at Information, as an operator investigating a problem would set them:
+        // the end-to-end tests prove that even then no patient data reaches the logs (ADR 0005).
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore", "Information")
+                .WithEnvironment("Logging__LogLevel__Yarp", "Information")
+                .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        }
+
         _app = await builder.BuildAsync(cancellation.Token).WaitAsync(cancellation.Token);
         await _app.StartAsync(cancellation.Token).WaitAsync(cancellation.Token);
         foreach (var resource in AllResources)
@@ -72,6 +82,32 @@ public sealed class CareMessagingStack : IAsyncLifetime
         var client = App.CreateHttpClient(ResourceNames.Gateway, "http");
         client.Timeout = TestTimeouts.Request;
         return client;
+    }
+
+    /// <summary>
+    /// Every line each resource of the model has written since the stack started (services,
+    /// gateway, web and the infrastructure processes), by resource name. The lines come from the
+    /// processes' captured console output, so what an operator would read in the dashboard or a
+    /// log collector is what a test sees.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetResourceLogsAsync()
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.Request);
+        var loggers = App.Services.GetRequiredService<ResourceLoggerService>();
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var logs = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var resource in model.Resources)
+        {
+            var lines = new List<string>();
+            await foreach (var batch in loggers.GetAllAsync(resource).WithCancellation(cancellation.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+
+            logs[resource.Name] = lines;
+        }
+
+        return logs;
     }
 
     public async Task<string> GetConnectionStringAsync(string resourceName)

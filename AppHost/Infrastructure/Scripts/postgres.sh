@@ -46,10 +46,12 @@ fi
 stop_leftovers "postgres -D $data"
 
 # Server logs go to stdout: the dashboard shows them, and only launcher failures reach stderr.
+# Terse errors: a failed constraint's DETAIL line would print the row's values (ADR 0005).
 exec "${run_as[@]}" "$pg_bin/postgres" -D "$data" -p "$PGPORT" -k "$sockets" \
   -c listen_addresses=localhost \
   -c max_connections=300 \
   -c shared_buffers=256MB \
   -c log_destination=stderr \
   -c logging_collector=off \
+  -c log_error_verbosity=terse \
   -c "log_line_prefix=%m [%p] %q%u@%d " 2>&1
