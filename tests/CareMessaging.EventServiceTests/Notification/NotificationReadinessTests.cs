@@ -20,16 +20,11 @@ public sealed class NotificationReadinessTests(EventServicesFixture fixture)
     [Fact]
     public async Task While_counters_are_missing_unread_is_503_and_the_service_not_ready_then_right_counts_and_ready_after_the_rebuild()
     {
-        var teamId = $"team-{Guid.NewGuid():N}";
-        var clinician = TestUser.Staff(Roles.Clinician, teamId);
-        var nurse = TestUser.Staff(Roles.Nurse, teamId);
-        var patient = TestUser.Patient($"P-{Random.Shared.Next(100_000, 999_999)}");
-        var world = new ConversationWorld();
-        var (conversation, _) = world.Start(patient, patient.PatientId!, teamId, [clinician.Id, nurse.Id, patient.Id]);
+        var (clinician, nurse, patient, world, conversation) = NewTeamConversation();
         world.Send(patient, conversation);
         world.Send(clinician, conversation);
         world.Read(clinician, conversation);
-        var (other, _) = world.Start(patient, patient.PatientId!, teamId, [clinician.Id, nurse.Id, patient.Id]);
+        var (other, _) = world.Start(patient, patient.PatientId!, conversation.CareTeamId, [clinician.Id, nurse.Id, patient.Id]);
 
         using var nurseClient = fixture.Notification.CreateClient(nurse);
         using var probe = fixture.Notification.CreateClient(user: null);
@@ -82,12 +77,7 @@ public sealed class NotificationReadinessTests(EventServicesFixture fixture)
     [Fact]
     public async Task A_message_consumed_while_counters_are_rebuilt_pushes_its_arrival_but_no_total_until_the_counters_are_complete_then_pages_are_told_to_read_again()
     {
-        var teamId = $"team-{Guid.NewGuid():N}";
-        var clinician = TestUser.Staff(Roles.Clinician, teamId);
-        var nurse = TestUser.Staff(Roles.Nurse, teamId);
-        var patient = TestUser.Patient($"P-{Random.Shared.Next(100_000, 999_999)}");
-        var world = new ConversationWorld();
-        var (conversation, _) = world.Start(patient, patient.PatientId!, teamId, [clinician.Id, nurse.Id, patient.Id]);
+        var (clinician, nurse, patient, world, conversation) = NewTeamConversation();
         await using var nursePushes = await PushListener.ConnectAsync(fixture.Notification, nurse);
         fixture.ReadModel.World = world;
         fixture.ReadModel.Available = false;
@@ -116,6 +106,18 @@ public sealed class NotificationReadinessTests(EventServicesFixture fixture)
         // during the rebuild pushed no total counted from incomplete counters.
         var (push, _) = await nursePushes.NextUnreadAsync(conversation.Id);
         Assert.Equal(new UnreadChanged(3, conversation.Id, 3), push);
+    }
+
+    /// <summary>A care team of its own (a clinician and a nurse) and a conversation the patient started with it.</summary>
+    private static (TestUser Clinician, TestUser Nurse, TestUser Patient, ConversationWorld World, WorldConversation Conversation) NewTeamConversation()
+    {
+        var teamId = $"team-{Guid.NewGuid():N}";
+        var clinician = TestUser.Staff(Roles.Clinician, teamId);
+        var nurse = TestUser.Staff(Roles.Nurse, teamId);
+        var patient = TestUser.Patient($"P-{Random.Shared.Next(100_000, 999_999)}");
+        var world = new ConversationWorld();
+        var (conversation, _) = world.Start(patient, patient.PatientId!, teamId, [clinician.Id, nurse.Id, patient.Id]);
+        return (clinician, nurse, patient, world, conversation);
     }
 
     private async Task FlushRedisAsync()
