@@ -1,6 +1,6 @@
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -60,41 +60,4 @@ public static class Authentication
         builder.Services.AddCareMessagingPolicies();
         return builder;
     }
-}
-
-/// <summary>
-/// Named authorization policies over the claims contract in <see cref="CareMessagingClaims"/>,
-/// so endpoints say <c>RequireAuthorization(Policies.Staff)</c> instead of repeating role strings.
-/// </summary>
-public static class Policies
-{
-    /// <summary>Members of a care team: clinicians, nurses and front-desk staff.</summary>
-    public const string CareTeam = "care-team";
-    public const string Patient = "patient";
-    public const string Compliance = "compliance";
-    public const string Admin = "admin";
-
-    /// <summary>A service client (client-credentials token) rebuilding a read model.</summary>
-    public const string ReadModelExport = "read-model-export";
-
-    /// <summary>The OAuth scope a service client needs for <see cref="ReadModelExport"/>.</summary>
-    public const string ReadModelScope = OAuthScopes.ReadModel;
-
-    public static IServiceCollection AddCareMessagingPolicies(this IServiceCollection services)
-    {
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(CareTeam, policy => policy.RequireClaim(CareMessagingClaims.Role, Roles.CareTeamRoles))
-            .AddPolicy(Patient, policy => policy
-                .RequireClaim(CareMessagingClaims.Role, Roles.Patient)
-                .RequireClaim(CareMessagingClaims.PatientId))
-            .AddPolicy(Compliance, policy => policy.RequireClaim(CareMessagingClaims.Role, Roles.Compliance))
-            .AddPolicy(Admin, policy => policy.RequireClaim(CareMessagingClaims.Role, Roles.Admin))
-            .AddPolicy(ReadModelExport, policy => policy.RequireAssertion(context => HasScope(context.User, ReadModelScope)));
-        return services;
-    }
-
-    /// <summary>True when the token grants <paramref name="scope"/>; JWTs carry scopes as one space-separated claim.</summary>
-    public static bool HasScope(System.Security.Claims.ClaimsPrincipal user, string scope) =>
-        user.FindAll("scope").SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(scope);
 }

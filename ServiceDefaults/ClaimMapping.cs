@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Configuration;
 
-namespace Microsoft.Extensions.Hosting;
+namespace CareMessaging.ServiceDefaults;
 
 /// <summary>
 /// Maps an identity provider's claim names onto the CareMessaging claims contract, for a hospital

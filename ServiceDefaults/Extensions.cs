@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -81,22 +81,43 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Adds the shared middleware (errors and bare status codes become ProblemDetails, then
-    /// authentication and authorization when the service uses them) and maps /health (ready:
-    /// every dependency answers) and /alive (live: the process runs). Both health endpoints
-    /// are mapped in every environment because Kubernetes probes them.
+    /// The shared middleware of an API service, in this order: unhandled exceptions and bare status
+    /// codes (a 401 or 403 included) become ProblemDetails, then authentication, then authorization.
+    /// A service with middleware of its own between these steps (the gateway, Identity) writes its
+    /// pipeline out with <see cref="UseErrorResponses"/> and the framework's calls instead.
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseErrorResponses();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>
+    /// Exceptions and bare status codes become ProblemDetails. First in every pipeline, so that
+    /// whatever runs after it fails with a ProblemDetails body rather than an empty 500 or, in
+    /// Development, the developer page with its stack trace and echoed headers. A request the
+    /// server cannot read (a body over the limit, a malformed one) keeps its 4xx status.
+    /// </summary>
+    public static WebApplication UseErrorResponses(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException badRequest
+                ? badRequest.StatusCode
+                : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>
+    /// Maps /health (ready: every dependency answers) and /alive (live: the process runs). Both are
+    /// mapped in every environment because Kubernetes probes them, and need no sign-in.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        // Registered before authentication so that a 401 or 403 also gets a ProblemDetails body.
-        app.UseStatusCodePages();
-        if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
-        {
-            app.UseAuthentication();
-            app.UseAuthorization();
-        }
-
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {
             ResponseWriter = HealthResponseWriter.WriteAsync,

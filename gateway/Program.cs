@@ -9,10 +9,16 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseErrorResponses();
 app.UseSecurityHeaders();
 app.UseRequestBodyLimit();
-app.MapDefaultEndpoints();
+// Anti-forgery tokens are bound to the signed-in user, so the session is read and the route's
+// policy applied first (a caller without a session gets 401); a forged request is then refused
+// before any endpoint, the proxy included, sees it.
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseCsrfProtection();
+app.MapDefaultEndpoints();
 app.MapSignInApi();
 app.MapSessionApi();
 app.MapGatewayProxy();

@@ -7,6 +7,7 @@ builder.AddWebServices();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapWebFrontEnd();
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CareMessaging.Contracts;
 using CareMessaging.Gateway.Security;
 using CareMessaging.Gateway.Sessions;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;

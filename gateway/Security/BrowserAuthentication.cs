@@ -1,5 +1,6 @@
 using CareMessaging.Contracts;
 using CareMessaging.Gateway.Sessions;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;

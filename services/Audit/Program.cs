@@ -9,6 +9,7 @@ builder.AddAuditServices();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapAuditOpenApi();
 app.MapAuditApi();

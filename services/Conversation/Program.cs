@@ -10,6 +10,7 @@ builder.AddConversationServices();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapConversationOpenApi();
 app.MapConversationsApi();

@@ -9,11 +9,15 @@ builder.AddIdentityServices();
 
 var app = builder.Build();
 
+// Errors first, so that everything after them answers with ProblemDetails rather than an empty 500.
+app.UseErrorResponses();
 app.UseForwardedHeaders();
 app.UsePathBase(PublicPaths.Base);
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapIdentityOpenApi();
 app.MapConnectApi();

@@ -8,6 +8,7 @@ builder.AddNotificationServices();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapNotificationOpenApi();
 app.MapNotificationsApi();

@@ -9,6 +9,7 @@ builder.AddStatsServices();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapStatsOpenApi();
 app.MapStatsApi();

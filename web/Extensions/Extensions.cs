@@ -1,4 +1,5 @@
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using CareMessaging.Web.Api;
 using CareMessaging.Web.Authentication;
 using CareMessaging.Web.Errors;

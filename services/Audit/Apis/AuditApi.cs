@@ -3,6 +3,7 @@ using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Export;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

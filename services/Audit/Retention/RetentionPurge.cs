@@ -3,6 +3,7 @@ using System.Text.Json;
 using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

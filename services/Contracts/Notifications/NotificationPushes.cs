@@ -28,3 +28,6 @@ public sealed record MessageArrived(Guid ConversationId, Guid MessageId, long Se
 public sealed record UnreadSummary(long Total, IReadOnlyList<ConversationUnread> Conversations);
 
 public sealed record ConversationUnread(Guid ConversationId, long Unread);
+
+/// <summary>POST /api/notifications/rebuild: conversations read, readers whose counters were merged, and whether the counters are now complete.</summary>
+public sealed record CountersRebuildResult(long Conversations, int Readers, bool Complete);

@@ -5,20 +5,16 @@ using CareMessaging.Conversation.Conversations;
 using CareMessaging.Conversation.Data;
 using CareMessaging.Conversation.Messages;
 using CareMessaging.Conversation.ReadState;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using MessageEntity = CareMessaging.Conversation.Messages.Message;
 
 namespace CareMessaging.Conversation.Apis;
 
 /// <summary>/api/conversations: the caller's conversations, their messages, read state and workflow.</summary>
 public static class ConversationsApi
 {
-    public const int DefaultListLimit = 50;
-    public const int MaxListLimit = 100;
-    public const int MaxSearchLength = 200;
-
-    public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+        public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/conversations").WithTags("Conversations");
 
@@ -52,10 +48,10 @@ public static class ConversationsApi
         var validation = new RequestValidation();
         var readFilter = validation.Choice<ReadFilter>(filter, "filter", ReadFilter.All)!.Value;
         var statusFilter = validation.Choice<ConversationStatus>(status, "status");
-        var pageSize = validation.Limit(limit, DefaultListLimit, MaxListLimit);
-        if (q?.Trim() is { Length: > MaxSearchLength })
+        var pageSize = validation.Limit(limit, ConversationLimits.DefaultListLimit, ConversationLimits.MaxListLimit);
+        if (q?.Trim() is { Length: > ConversationLimits.SearchMaxLength })
         {
-            validation.Add("q", $"A search can be at most {MaxSearchLength} characters.");
+            validation.Add("q", $"A search can be at most {ConversationLimits.SearchMaxLength} characters.");
         }
 
         ListCursor? after = null;
@@ -87,8 +83,8 @@ public static class ConversationsApi
         [AsParameters] ConversationServices services, ClaimsPrincipal user, StartConversationRequest request, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        var patientId = validation.Text(request.PatientId, "patientId", "The patient ID", 1, 32, trim: true);
-        var topic = validation.Text(request.Topic, "topic", "The topic", Conversations.Conversation.TopicMinLength, Conversations.Conversation.TopicMaxLength, trim: true);
+        var patientId = validation.Text(request.PatientId, "patientId", "The patient ID", 1, ConversationLimits.PatientIdMaxLength, trim: true);
+        var topic = validation.Text(request.Topic, "topic", "The topic", ConversationLimits.TopicMinLength, ConversationLimits.TopicMaxLength, trim: true);
         var body = ValidateBody(validation, request.Body);
         var clientMessageId = ValidateClientMessageId(validation, request.ClientMessageId);
         if (!validation.IsValid)
@@ -128,7 +124,7 @@ public static class ConversationsApi
         [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id, string? before, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        var pageSize = validation.Limit(limit, MessageQueries.DefaultLimit, MessageQueries.MaxLimit);
+        var pageSize = validation.Limit(limit, ConversationLimits.DefaultMessageLimit, ConversationLimits.MaxMessageLimit);
         long? beforeSequence = null;
         if (!string.IsNullOrWhiteSpace(before))
         {
@@ -214,7 +210,7 @@ public static class ConversationsApi
         [AsParameters] ConversationServices services, string? cursor, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        var pageSize = validation.Limit(limit, ReadModelExport.DefaultLimit, ReadModelExport.MaxLimit);
+        var pageSize = validation.Limit(limit, ConversationLimits.DefaultExportLimit, ConversationLimits.MaxExportLimit);
         Guid? after = null;
         if (!string.IsNullOrEmpty(cursor))
         {
@@ -258,7 +254,7 @@ public static class ConversationsApi
             return null;
         }
 
-        var messages = await services.Messages.PageAsync(id, viewer.UserId, before: null, MessageQueries.DefaultLimit, cancellationToken);
+        var messages = await services.Messages.PageAsync(id, viewer.UserId, before: null, ConversationLimits.DefaultMessageLimit, cancellationToken);
         return new ConversationThread(found.Item, found.CreatedBy, found.CreatedByKind, found.ReadUpToSequence, messages);
     }
 
@@ -273,18 +269,18 @@ public static class ConversationsApi
 
     private static string ValidateBody(RequestValidation validation, string? body)
     {
-        if (body is not null && body.Length > MessageEntity.BodyMaxLength)
+        if (body is not null && body.Length > ConversationLimits.BodyMaxLength)
         {
-            validation.Add("body", $"A message can be at most {MessageEntity.BodyMaxLength} characters; this one has {body.Length}. Split it into several messages.");
+            validation.Add("body", $"A message can be at most {ConversationLimits.BodyMaxLength} characters; this one has {body.Length}. Split it into several messages.");
             return body;
         }
 
-        return validation.Text(body, "body", "The message", 1, MessageEntity.BodyMaxLength, trim: false);
+        return validation.Text(body, "body", "The message", 1, ConversationLimits.BodyMaxLength, trim: false);
     }
 
     private static string ValidateClientMessageId(RequestValidation validation, string? clientMessageId) =>
         validation.Text(clientMessageId, "clientMessageId", "A client message id (a new random id per message, repeated only on retries)",
-            1, MessageEntity.ClientMessageIdMaxLength, trim: true);
+            1, ConversationLimits.ClientMessageIdMaxLength, trim: true);
 
     internal static ProblemHttpResult ConversationNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "There is no such conversation.");
@@ -298,15 +294,6 @@ public static class ConversationsApi
         _ => throw new InvalidOperationException($"{outcome.GetType().Name} is not a problem."),
     };
 }
-
-/// <summary>POST /api/conversations.</summary>
-public sealed record StartConversationRequest(string? PatientId, string? Topic, string? Body, string? ClientMessageId);
-
-/// <summary>POST /api/conversations/{id}/messages.</summary>
-public sealed record SendMessageRequest(string? Body, string? ClientMessageId);
-
-/// <summary>POST /api/conversations/{id}/read.</summary>
-public sealed record MarkReadRequest(string? UpToMessageId);
 
 /// <summary>What the conversation handlers use, bundled for <c>[AsParameters]</c>.</summary>
 public sealed class ConversationServices(

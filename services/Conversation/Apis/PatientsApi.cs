@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
 using CareMessaging.Conversation.Data;
 using CareMessaging.Conversation.Outbox;
@@ -24,10 +25,10 @@ public static class PatientsApi
         [AsParameters] PatientServices services, ClaimsPrincipal user, string? q, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        var pageSize = validation.Limit(limit, PatientDirectory.DefaultLimit, PatientDirectory.MaxLimit);
-        if (q?.Trim() is { Length: > ConversationsApi.MaxSearchLength })
+        var pageSize = validation.Limit(limit, ConversationLimits.DefaultPatientLimit, ConversationLimits.MaxPatientLimit);
+        if (q?.Trim() is { Length: > ConversationLimits.SearchMaxLength })
         {
-            validation.Add("q", $"A search can be at most {ConversationsApi.MaxSearchLength} characters.");
+            validation.Add("q", $"A search can be at most {ConversationLimits.SearchMaxLength} characters.");
         }
 
         if (!validation.IsValid)

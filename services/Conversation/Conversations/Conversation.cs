@@ -10,9 +10,6 @@ namespace CareMessaging.Conversation.Conversations;
 /// </summary>
 public sealed class Conversation
 {
-    public const int TopicMinLength = 3;
-    public const int TopicMaxLength = 120;
-
     public required Guid Id { get; init; }
 
     public required string PatientId { get; init; }

@@ -11,9 +11,6 @@ namespace CareMessaging.Conversation.Conversations;
 /// </summary>
 public sealed class ReadModelExport(ConversationDbContext db)
 {
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 500;
-
     public async Task<ReadModelPage> PageAsync(Guid? after, int limit, CancellationToken cancellationToken)
     {
         var query = db.Conversations.AsNoTracking();

@@ -1,3 +1,4 @@
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Messages;
 using CareMessaging.Conversation.Outbox;
 using CareMessaging.Conversation.Patients;
@@ -76,7 +77,7 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
             conversation.HasKey(c => c.Id);
             conversation.Property(c => c.PatientId).HasMaxLength(32);
             conversation.Property(c => c.CareTeamId).HasMaxLength(64);
-            conversation.Property(c => c.Topic).HasMaxLength(ConversationEntity.TopicMaxLength);
+            conversation.Property(c => c.Topic).HasMaxLength(ConversationLimits.TopicMaxLength);
             conversation.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
             conversation.Property(c => c.CreatedBy).HasMaxLength(128);
             conversation.Property(c => c.CreatedByKind).HasConversion<string>().HasMaxLength(16);
@@ -101,7 +102,7 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
             message.Property(m => m.SenderKind).HasConversion<string>().HasMaxLength(16);
             message.Property(m => m.SenderName).HasMaxLength(200);
             message.Property(m => m.BodyKeyId).HasMaxLength(64);
-            message.Property(m => m.ClientMessageId).HasMaxLength(Message.ClientMessageIdMaxLength);
+            message.Property(m => m.ClientMessageId).HasMaxLength(ConversationLimits.ClientMessageIdMaxLength);
             message.HasOne<ConversationEntity>().WithMany().HasForeignKey(m => m.ConversationId);
             // Sequences are unique per conversation: the last line of defence against two racing senders.
             message.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique().IncludeProperties(m => m.SenderId);

@@ -5,9 +5,6 @@ namespace CareMessaging.Conversation.Messages;
 /// <summary>One message in a conversation. The body is stored encrypted (see Encryption/).</summary>
 public sealed class Message
 {
-    public const int BodyMaxLength = 5000;
-    public const int ClientMessageIdMaxLength = 100;
-
     public required Guid Id { get; init; }
 
     public required Guid ConversationId { get; init; }

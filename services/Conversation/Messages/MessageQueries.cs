@@ -1,3 +1,4 @@
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,9 +7,6 @@ namespace CareMessaging.Conversation.Messages;
 /// <summary>Pages through a conversation's messages, newest page first, each page in chronological order.</summary>
 public sealed class MessageQueries(ConversationDbContext db, MessageWriter writer)
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 100;
-
     /// <summary>Up to <paramref name="limit"/> messages with a sequence below <paramref name="before"/> (or the latest), oldest first.</summary>
     public async Task<MessagePage> PageAsync(Guid conversationId, string viewerId, long? before, int limit, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
 using CareMessaging.Conversation.Conversations;
 using CareMessaging.Conversation.Data;
@@ -5,37 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Conversation.Patients;
 
-/// <summary>A patient as the directory shows them to their care team.</summary>
-public sealed record PatientView
-{
-    public required string PatientId { get; init; }
-
-    public required string GivenName { get; init; }
-
-    public required string FamilyName { get; init; }
-
-    public required string Name { get; init; }
-
-    public required string Initials { get; init; }
-
-    public required DateOnly DateOfBirth { get; init; }
-
-    public required string CareTeamId { get; init; }
-
-    public required string CareTeamName { get; init; }
-
-    public required bool HasPortalAccount { get; init; }
-}
-
-/// <summary>A patient's profile with the conversations the caller can see.</summary>
-public sealed record PatientProfile(PatientView Patient, IReadOnlyList<ConversationListItem> Conversations);
-
 /// <summary>Finds patients the caller may see: staff, those of their care teams; a patient, themselves.</summary>
 public sealed class PatientDirectory(ConversationDbContext db, ConversationQueries conversations)
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 100;
-
     public async Task<IReadOnlyList<PatientView>> SearchAsync(Viewer viewer, string? search, int limit, CancellationToken cancellationToken)
     {
         var query = db.Patients.AsNoTracking().Where(viewer.CanSeePatient());
@@ -58,7 +31,7 @@ public sealed class PatientDirectory(ConversationDbContext db, ConversationQueri
         }
 
         var view = await Project(db.Patients.AsNoTracking().Where(p => p.PatientId == patientId)).SingleAsync(cancellationToken);
-        var page = await conversations.ListAsync(viewer, new ListRequest(PatientId: patientId, Limit: MaxLimit), cancellationToken);
+        var page = await conversations.ListAsync(viewer, new ListRequest(PatientId: patientId, Limit: ConversationLimits.MaxPatientLimit), cancellationToken);
         return (new PatientProfile(view, page.Items), patient);
     }
 

@@ -7,9 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Conversation.ReadState;
 
-/// <summary>The caller's read state of one conversation after marking it read.</summary>
-public sealed record ReadStateView(Guid ConversationId, long ReadUpToSequence, long UnreadCount);
-
 /// <summary>Moves a reader's horizon forward, never back, and tells the read models when it moved.</summary>
 public sealed class ReadHorizons(ConversationDbContext db, OutboxWriter outbox, TimeProvider clock)
 {

@@ -3,6 +3,7 @@ using CareMessaging.Contracts.Notifications;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
 using CareMessaging.Notification.Rebuild;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
 
@@ -56,6 +57,6 @@ public static class NotificationsApi
         }
     }
 
-    public static async Task<Ok<RebuildResult>> Rebuild(CounterRebuilder rebuilder, CancellationToken cancellationToken) =>
+    public static async Task<Ok<CountersRebuildResult>> Rebuild(CounterRebuilder rebuilder, CancellationToken cancellationToken) =>
         TypedResults.Ok(await rebuilder.RebuildAsync(cancellationToken));
 }

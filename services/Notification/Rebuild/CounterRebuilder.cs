@@ -19,7 +19,7 @@ public sealed partial class CounterRebuilder(
     IHubContext<NotificationHub> hub,
     ILogger<CounterRebuilder> logger)
 {
-    public async Task<RebuildResult> RebuildAsync(CancellationToken cancellationToken)
+    public async Task<CountersRebuildResult> RebuildAsync(CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
         var epoch = Guid.NewGuid().ToString("N");
@@ -48,7 +48,7 @@ public sealed partial class CounterRebuilder(
             await TellPagesAsync(cancellationToken);
         }
 
-        return new RebuildResult(conversations, readers.Count, complete);
+        return new CountersRebuildResult(conversations, readers.Count, complete);
     }
 
     private async Task TellPagesAsync(CancellationToken cancellationToken)
@@ -72,5 +72,3 @@ public sealed partial class CounterRebuilder(
     private static partial void LogRebuilt(ILogger logger, long conversations, int readers, bool complete);
 }
 
-/// <summary>What a rebuild covered; <see cref="Complete"/> is false when Redis lost data again while it ran.</summary>
-public sealed record RebuildResult(long Conversations, int Readers, bool Complete);

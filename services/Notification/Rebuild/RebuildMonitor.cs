@@ -1,4 +1,5 @@
 using CareMessaging.Notification.Counters;
+using CareMessaging.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

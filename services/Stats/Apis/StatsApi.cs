@@ -1,4 +1,6 @@
 using CareMessaging.Contracts;
+using CareMessaging.Contracts.Stats;
+using CareMessaging.ServiceDefaults;
 using CareMessaging.Stats.ReadModel;
 using CareMessaging.Stats.Rebuild;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,10 +41,3 @@ public static class StatsApi
         TypedResults.Ok(await rebuilder.RebuildAsync(cancellationToken));
 }
 
-/// <summary>GET /api/stats: the four figures with the names of DashboardCounts, and per care team how quickly it answers.</summary>
-public sealed record StatsResponse(
-    long TotalConversations,
-    long UnreadMessages,
-    long UniquePatients,
-    long TotalMessages,
-    IReadOnlyList<TeamResponsiveness> Teams);

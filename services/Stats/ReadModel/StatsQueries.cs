@@ -1,3 +1,4 @@
+using CareMessaging.Contracts.Stats;
 using CareMessaging.Stats.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -104,13 +105,4 @@ public sealed record CallerScope(string UserId, string[] CareTeams, string? Pati
 /// <summary>The four dashboard figures, named as in <see cref="CareMessaging.Contracts.Conversations.DashboardCounts"/>.</summary>
 public sealed record DashboardFigures(long TotalConversations, long UnreadMessages, long UniquePatients, long TotalMessages);
 
-/// <summary>How quickly one care team answers its patients.</summary>
-public sealed record TeamResponsiveness(
-    string CareTeamId,
-    double? MedianFirstResponseSeconds,
-    int RespondedConversations,
-    int AwaitingResponse,
-    AwaitingConversation? OldestAwaiting);
 
-/// <summary>A conversation whose latest message is from the patient, and since when the patient has been waiting.</summary>
-public sealed record AwaitingConversation(Guid ConversationId, DateTimeOffset WaitingSince);

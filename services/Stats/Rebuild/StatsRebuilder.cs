@@ -1,3 +1,4 @@
+using CareMessaging.Contracts.Stats;
 using CareMessaging.Stats.Data;
 using CareMessaging.Stats.ReadModel;
 using Microsoft.EntityFrameworkCore;
@@ -41,4 +42,3 @@ public sealed partial class StatsRebuilder(
     private static partial void LogRebuilt(ILogger logger, long conversations);
 }
 
-public sealed record StatsRebuildResult(long Conversations, DateTimeOffset StartedAt, DateTimeOffset CompletedAt);

@@ -1,3 +1,4 @@
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Conversations;
 using CareMessaging.Conversation.Encryption;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Tests.Infrastructure;
+using CareMessaging.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
 namespace CareMessaging.Conversation.Tests.Conversations;

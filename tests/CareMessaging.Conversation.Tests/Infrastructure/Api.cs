@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Conversations;
 using CareMessaging.Conversation.Messages;
 

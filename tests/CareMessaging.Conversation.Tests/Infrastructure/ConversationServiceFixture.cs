@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts;
 using CareMessaging.Conversation.Data;
 using CareMessaging.Conversation.Patients;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Messages;
 using CareMessaging.Conversation.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using CareMessaging.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

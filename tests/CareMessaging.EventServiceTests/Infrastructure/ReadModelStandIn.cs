@@ -1,5 +1,6 @@
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

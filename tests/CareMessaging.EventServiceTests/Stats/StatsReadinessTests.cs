@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CareMessaging.Contracts.Stats;
 using CareMessaging.Contracts;
 using CareMessaging.EventServiceTests.Infrastructure;
 using CareMessaging.Stats.Apis;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using CareMessaging.Contracts.Stats;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.EventServiceTests.Infrastructure;

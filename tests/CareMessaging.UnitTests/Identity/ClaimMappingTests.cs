@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CareMessaging.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
