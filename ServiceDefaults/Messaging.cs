@@ -9,7 +9,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The one registration of MassTransit over RabbitMQ that every service uses, so queue naming,
-/// retries and start-up behaviour are the same everywhere.
+/// start-up behaviour and the way consumers are registered (<see cref="ConsumerRegistration"/>) are
+/// the same everywhere.
 /// </summary>
 public static class Messaging
 {
@@ -34,8 +35,6 @@ public static class Messaging
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UseMessageRetry(retry => retry.Intervals(200, 1_000, 5_000, 15_000)));
 
             configure?.Invoke(bus);
 

@@ -3,6 +3,7 @@ using CareMessaging.Audit.Recording;
 using CareMessaging.Audit.Retention;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using MassTransit;
 
 namespace CareMessaging.Audit.Extensions;
@@ -14,9 +15,22 @@ internal static class Extensions
     public static void AddAuditServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb);
-        builder.AddMessaging(ResourceNames.Audit, 
-            // Every consumer in Recording/: one per event the trail records.
-            bus => bus.AddConsumersFromNamespaceContaining<ServiceStartedConsumer>());
+        builder.AddMessaging(ResourceNames.Audit, bus =>
+        {
+            bus.AddCareMessagingConsumer<AccountLockedOutConsumer>();
+            bus.AddCareMessagingConsumer<ConversationAccessedConsumer>();
+            bus.AddCareMessagingConsumer<ConversationReadConsumer>();
+            bus.AddCareMessagingConsumer<ConversationStartedConsumer>();
+            bus.AddCareMessagingConsumer<ConversationStatusChangedConsumer>();
+            bus.AddCareMessagingConsumer<MessageSentConsumer>();
+            bus.AddCareMessagingConsumer<MfaEnrolledConsumer>();
+            bus.AddCareMessagingConsumer<PatientProfileAccessedConsumer>();
+            bus.AddCareMessagingConsumer<ServiceStartedConsumer>();
+            bus.AddCareMessagingConsumer<SessionRevokedConsumer>();
+            bus.AddCareMessagingConsumer<SignInFailedConsumer>();
+            bus.AddCareMessagingConsumer<SignInSucceededConsumer>();
+            bus.AddCareMessagingConsumer<SignedOutConsumer>();
+        });
         builder.AddDefaultAuthentication(audience: ResourceNames.Audit);
 
         builder.Services.AddScoped<AuditTrail>();

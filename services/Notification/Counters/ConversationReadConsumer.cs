@@ -1,5 +1,6 @@
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Notification.Push;
+using CareMessaging.ServiceDefaults;
 using MassTransit;
 
 namespace CareMessaging.Notification.Counters;
@@ -18,22 +19,7 @@ public sealed class ConversationReadConsumer(UnreadCounters counters, UnreadPush
 }
 
 /// <summary>Same Redis-outage retry as <see cref="MessageSentConsumerDefinition"/>.</summary>
-public sealed class ConversationReadConsumerDefinition : ConsumerDefinition<ConversationReadConsumer>
+public sealed class ConversationReadConsumerDefinition : CareMessagingConsumerDefinition<ConversationReadConsumer>
 {
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<ConversationReadConsumer> consumerConfigurator,
-        IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(RedisOutageRetry.Configure);
-}
-
-/// <summary>About four and a half minutes of retries, backing off to thirty seconds.</summary>
-internal static class RedisOutageRetry
-{
-    public static void Configure(IRetryConfigurator retry) =>
-        retry.Intervals(
-            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10),
-            TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30),
-            TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30),
-            TimeSpan.FromSeconds(30));
+    protected override Action<IRetryConfigurator> Retry => ConsumerRetry.StoreOutage;
 }

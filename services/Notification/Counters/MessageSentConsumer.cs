@@ -1,6 +1,7 @@
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Notifications;
 using CareMessaging.Notification.Push;
+using CareMessaging.ServiceDefaults;
 using MassTransit;
 
 namespace CareMessaging.Notification.Counters;
@@ -22,14 +23,9 @@ public sealed class MessageSentConsumer(UnreadCounters counters, UnreadPushes pu
 
 /// <summary>
 /// While Redis is down the counters cannot move: keep retrying for minutes rather than seconds, so
-/// the counters converge once it is back. The intervals stay inside RabbitMQ's delivery
-/// acknowledgement timeout even when the shared endpoint retry repeats them.
+/// the counters converge once it is back.
 /// </summary>
-public sealed class MessageSentConsumerDefinition : ConsumerDefinition<MessageSentConsumer>
+public sealed class MessageSentConsumerDefinition : CareMessagingConsumerDefinition<MessageSentConsumer>
 {
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<MessageSentConsumer> consumerConfigurator,
-        IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(RedisOutageRetry.Configure);
+    protected override Action<IRetryConfigurator> Retry => ConsumerRetry.StoreOutage;
 }

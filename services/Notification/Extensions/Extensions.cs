@@ -2,6 +2,7 @@ using CareMessaging.Contracts;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
 using CareMessaging.Notification.Rebuild;
+using CareMessaging.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
@@ -20,8 +21,8 @@ internal static class Extensions
         builder.AddRedisClient(ResourceNames.Redis);
         builder.AddMessaging(ResourceNames.Notification, bus =>
         {
-            bus.AddConsumer<MessageSentConsumer, MessageSentConsumerDefinition>();
-            bus.AddConsumer<ConversationReadConsumer, ConversationReadConsumerDefinition>();
+            bus.AddCareMessagingConsumer<MessageSentConsumer, MessageSentConsumerDefinition>();
+            bus.AddCareMessagingConsumer<ConversationReadConsumer, ConversationReadConsumerDefinition>();
         });
         builder.AddDefaultAuthentication(audience: ResourceNames.Notification);
 

@@ -1,4 +1,5 @@
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using CareMessaging.Stats.Consumers;
 using CareMessaging.Stats.Data;
 using CareMessaging.Stats.ReadModel;
@@ -17,8 +18,13 @@ internal static class Extensions
     public static void AddStatsServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<StatsDbContext>(ResourceNames.StatsDb);
-        // Every consumer in Consumers/: one per conversation event the figures follow.
-        builder.AddMessaging(ResourceNames.Stats, bus => bus.AddConsumersFromNamespaceContaining<MessageSentConsumer>());
+        builder.AddMessaging(ResourceNames.Stats, bus =>
+        {
+            bus.AddCareMessagingConsumer<ConversationStartedConsumer>();
+            bus.AddCareMessagingConsumer<MessageSentConsumer>();
+            bus.AddCareMessagingConsumer<ConversationReadConsumer>();
+            bus.AddCareMessagingConsumer<ConversationStatusChangedConsumer>();
+        });
         builder.AddDefaultAuthentication(audience: ResourceNames.Stats);
 
         builder.Services.AddScoped<StatsStore>();
