@@ -30,7 +30,8 @@ public static class NotificationsApi
     /// </summary>
     public static async Task<Results<Ok<UnreadSummary>, ForbidHttpResult, ProblemHttpResult>> GetUnread(HttpContext http, UnreadCounters counters)
     {
-        if (http.User.FindFirst(CareMessagingClaims.Subject)?.Value is not { Length: > 0 } userId)
+        var userId = CareMessagingCaller.From(http.User).UserId;
+        if (userId.Length == 0)
         {
             return TypedResults.Forbid();
         }

@@ -12,9 +12,9 @@ namespace CareMessaging.Notification.Push;
 [Authorize]
 public sealed class NotificationHub : Hub;
 
-/// <summary>Identifies a connection's user by the <c>sub</c> claim (inbound claims are not mapped).</summary>
+/// <summary>Identifies a connection's user as <see cref="CareMessagingCaller.UserId"/> (the <c>sub</c> claim).</summary>
 public sealed class SubjectUserIdProvider : IUserIdProvider
 {
     public string? GetUserId(HubConnectionContext connection) =>
-        connection.User?.FindFirst(CareMessagingClaims.Subject)?.Value;
+        CareMessagingCaller.From(connection.User) is { UserId.Length: > 0 } caller ? caller.UserId : null;
 }

@@ -5,6 +5,8 @@ using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.EventServiceTests.Infrastructure;
 using CareMessaging.Stats.Apis;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Xunit.Abstractions;
 
 namespace CareMessaging.EventServiceTests.Stats;
@@ -212,6 +214,32 @@ public sealed class StatsTests(EventServicesFixture fixture, ITestOutputHelper o
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/stats")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_token_with_a_care_team_role_and_the_patient_role_gets_the_staff_figures()
+    {
+        var (team, otherTeam) = ($"team-{Guid.NewGuid():N}", $"team-{Guid.NewGuid():N}");
+        var userId = $"staff-{Guid.NewGuid():N}";
+        var asStaff = new TestUser(userId, Roles.Clinician, [team], null);
+        var asPatient = new TestUser(userId, Roles.Patient, [], $"P-{Guid.NewGuid():N}"[..12]);
+        var teamPatient = TestUser.Patient($"P-{Guid.NewGuid():N}"[..12]);
+        var world = new ConversationWorld();
+        var events = new List<IIntegrationEvent>();
+        var (teamConversation, opening) = world.Start(teamPatient, teamPatient.PatientId!, team, [userId, teamPatient.Id]);
+        events.AddRange([.. opening, world.Send(teamPatient, teamConversation)]);
+        // The same person's own conversation, as a patient of another team.
+        events.AddRange(world.Start(asPatient, asPatient.PatientId!, otherTeam, [userId]).Events);
+        await fixture.PublishAsync(events);
+        await AssertFiguresEqualWorldAsync(world, asStaff);
+        Assert.NotEqual(world.ExpectedFigures(asStaff), world.ExpectedFigures(asPatient));
+
+        using var client = fixture.Stats.CreateClient(user: null);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", BothRolesToken(fixture.Stats.Audience, asStaff, asPatient.PatientId!));
+        var stats = (await client.GetFromJsonAsync<StatsResponse>("/api/stats"))!;
+
+        Assert.Equal(world.ExpectedFigures(asStaff), Figures(stats));
+        Assert.Equal(team, Assert.Single(stats.Teams).CareTeamId);
+    }
+
     private async Task AssertFiguresEqualWorldAsync(ConversationWorld world, TestUser caller)
     {
         var expected = world.ExpectedFigures(caller);
@@ -224,6 +252,23 @@ public sealed class StatsTests(EventServicesFixture fixture, ITestOutputHelper o
         using var client = fixture.Stats.CreateClient(caller);
         return (await client.GetFromJsonAsync<StatsResponse>("/api/stats"))!;
     }
+
+    /// <summary>A token as the Identity service issues it to a clinician who also has a patient account on the same login.</summary>
+    private static string BothRolesToken(string audience, TestUser staff, string patientId) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TestTokens.Issuer,
+            Audience = audience,
+            Claims = new Dictionary<string, object>
+            {
+                [CareMessagingClaims.Subject] = staff.Id,
+                [CareMessagingClaims.Role] = new[] { staff.Role, Roles.Patient },
+                [CareMessagingClaims.CareTeam] = staff.CareTeams.ToArray(),
+                [CareMessagingClaims.PatientId] = patientId,
+            },
+            Expires = DateTime.UtcNow.AddMinutes(30),
+            SigningCredentials = new SigningCredentials(TestTokens.SigningKey, SecurityAlgorithms.RsaSha256),
+        });
 
     private static DashboardCounts Figures(StatsResponse stats) => new()
     {
