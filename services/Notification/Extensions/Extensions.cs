@@ -1,3 +1,4 @@
+using CareMessaging.Clients;
 using CareMessaging.Contracts;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
@@ -35,7 +36,7 @@ internal static class Extensions
             redis => redis.Configuration.ChannelPrefix = RedisChannel.Literal("caremessaging-notification"));
 
         // A client-credentials token with the read-model scope (ServiceClient section, set by the AppHost).
-        builder.Services.AddHttpClient<ConversationReadModelClient>(http =>
+        builder.Services.AddHttpClient<ReadModelExportClient>(http =>
                 http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"))
             .AddServiceClientToken();
         builder.Services.AddScoped<CounterRebuilder>();

@@ -1,3 +1,4 @@
+using CareMessaging.Clients;
 using CareMessaging.Contracts.Notifications;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
@@ -15,7 +16,7 @@ namespace CareMessaging.Notification.Rebuild;
 public sealed partial class CounterRebuilder(
     IConnectionMultiplexer redis,
     UnreadCounters counters,
-    ConversationReadModelClient readModel,
+    ReadModelExportClient readModel,
     IHubContext<NotificationHub> hub,
     ILogger<CounterRebuilder> logger)
 {

@@ -1,3 +1,4 @@
+using CareMessaging.Clients;
 using CareMessaging.Contracts;
 using CareMessaging.ServiceDefaults;
 using CareMessaging.Stats.Consumers;
@@ -31,7 +32,7 @@ internal static class Extensions
         builder.Services.AddScoped<StatsQueries>();
         builder.Services.AddScoped<StatsRebuilder>();
         // A client-credentials token with the read-model scope (ServiceClient section, set by the AppHost).
-        builder.Services.AddHttpClient<ConversationReadModelClient>(http =>
+        builder.Services.AddHttpClient<ReadModelExportClient>(http =>
                 http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"))
             .AddServiceClientToken();
         builder.Services.AddSingleton<InitialRebuildState>();

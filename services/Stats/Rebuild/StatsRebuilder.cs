@@ -1,3 +1,4 @@
+using CareMessaging.Clients;
 using CareMessaging.Contracts.Stats;
 using CareMessaging.Stats.Data;
 using CareMessaging.Stats.ReadModel;
@@ -12,7 +13,7 @@ namespace CareMessaging.Stats.Rebuild;
 public sealed partial class StatsRebuilder(
     StatsDbContext db,
     StatsStore store,
-    ConversationReadModelClient readModel,
+    ReadModelExportClient readModel,
     TimeProvider clock,
     ILogger<StatsRebuilder> logger)
 {

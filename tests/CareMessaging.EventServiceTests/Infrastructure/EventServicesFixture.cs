@@ -1,5 +1,6 @@
 using System.Net;
 using CareMessaging.Audit.Trail;
+using CareMessaging.Clients;
 using CareMessaging.Contracts;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Stats.ReadModel;
@@ -97,7 +98,7 @@ public sealed class EventServicesFixture : IAsyncLifetime
         ["Notification:Rebuild:CheckInterval"] = "00:00:00.500",
     }, services =>
     {
-        services.AddHttpClient<CareMessaging.Notification.Rebuild.ConversationReadModelClient>().ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
+        services.AddHttpClient<ReadModelExportClient>().ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
         services.AddHttpClient(ServiceClients.TokenHttpClientName).ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
     });
 
@@ -109,7 +110,7 @@ public sealed class EventServicesFixture : IAsyncLifetime
         ["Stats:ConversationService"] = ReadModelStandIn.BaseAddress,
     }, services =>
     {
-        services.AddHttpClient<CareMessaging.Stats.Rebuild.ConversationReadModelClient>().ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
+        services.AddHttpClient<ReadModelExportClient>().ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
         services.AddHttpClient(ServiceClients.TokenHttpClientName).ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
     });
 
