@@ -1,5 +1,6 @@
 using CareMessaging.Clients;
 using CareMessaging.Contracts;
+using CareMessaging.Notification.Consumers;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
 using CareMessaging.Notification.Rebuild;

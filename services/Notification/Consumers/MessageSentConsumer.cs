@@ -1,10 +1,11 @@
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Notifications;
+using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
 using CareMessaging.ServiceDefaults;
 using MassTransit;
 
-namespace CareMessaging.Notification.Counters;
+namespace CareMessaging.Notification.Consumers;
 
 /// <summary>A new message: one more unread for every reader but the sender, and a push to everyone who can read it.</summary>
 public sealed class MessageSentConsumer(UnreadCounters counters, UnreadPushes pushes) : IConsumer<MessageSent>

@@ -1,9 +1,10 @@
 using CareMessaging.Contracts.Conversations;
+using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
 using CareMessaging.ServiceDefaults;
 using MassTransit;
 
-namespace CareMessaging.Notification.Counters;
+namespace CareMessaging.Notification.Consumers;
 
 /// <summary>A reader moved their horizon: their unread messages up to it are cleared, and their other devices are told.</summary>
 public sealed class ConversationReadConsumer(UnreadCounters counters, UnreadPushes pushes) : IConsumer<ConversationRead>
