@@ -19,25 +19,15 @@ public sealed partial class RebuildMonitor(
     IOptions<RebuildOptions> options,
     ServiceIdentity identity,
     TimeProvider clock,
-    ILogger<RebuildMonitor> logger) : BackgroundService
+    ILogger<RebuildMonitor> logger) : BackgroundLoop(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var built = false;
-            try
-            {
-                built = await EnsureBuiltAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogRebuildFailed(logger, exception.GetType().Name, exception.Message);
-            }
+    protected override string JobName => "unread counter rebuild";
 
-            await Task.Delay(built ? options.Value.CheckInterval : options.Value.RetryInterval, clock, stoppingToken);
-        }
-    }
+    protected override async Task<NextRound> RunRoundAsync(CancellationToken cancellationToken) =>
+        NextRound.After(await EnsureBuiltAsync(cancellationToken) ? options.Value.CheckInterval : options.Value.RetryInterval);
+
+    // Not the growing pause of other jobs: readiness waits on this, and a rebuild takes seconds.
+    protected override TimeSpan DelayAfterFailure(int failures) => options.Value.RetryInterval;
 
     /// <summary>True when the counters are complete: they were, or this replica just rebuilt them.</summary>
     private async Task<bool> EnsureBuiltAsync(CancellationToken cancellationToken)
@@ -69,7 +59,4 @@ public sealed partial class RebuildMonitor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis holds no unread counters; rebuilding them from the Conversation service")]
     private static partial void LogCountersLost(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuilding the unread counters failed ({Error}: {Reason}); trying again shortly")]
-    private static partial void LogRebuildFailed(ILogger logger, string error, string reason);
 }

@@ -1,3 +1,5 @@
+using CareMessaging.ServiceDefaults;
+
 namespace CareMessaging.Stats.Rebuild;
 
 /// <summary>
@@ -6,38 +8,28 @@ namespace CareMessaging.Stats.Rebuild;
 /// again every <see cref="RetryInterval"/> until the Conversation service answers; the service is
 /// not ready until then (<see cref="ReadModelReadyCheck"/>), so the retry is short.
 /// </summary>
-public sealed partial class InitialRebuildJob(
+public sealed class InitialRebuildJob(
     IServiceScopeFactory scopes,
     InitialRebuildState state,
     TimeProvider clock,
-    ILogger<InitialRebuildJob> logger) : BackgroundService
+    ILogger<InitialRebuildJob> logger) : BackgroundLoop(clock, logger)
 {
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var rebuilder = scope.ServiceProvider.GetRequiredService<StatsRebuilder>();
-                if (!await rebuilder.HasCompletedAsync(stoppingToken))
-                {
-                    await rebuilder.RebuildAsync(stoppingToken);
-                }
+    protected override string JobName => "first stats read-model rebuild";
 
-                state.MarkBuilt();
-                return;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogRetrying(logger, exception.GetType().Name, exception.Message);
-                await Task.Delay(RetryInterval, clock, stoppingToken);
-            }
+    protected override async Task<NextRound> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var rebuilder = scope.ServiceProvider.GetRequiredService<StatsRebuilder>();
+        if (!await rebuilder.HasCompletedAsync(cancellationToken))
+        {
+            await rebuilder.RebuildAsync(cancellationToken);
         }
+
+        state.MarkBuilt();
+        return NextRound.Stop;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The first rebuild of the stats read model failed ({Error}: {Reason}); trying again")]
-    private static partial void LogRetrying(ILogger logger, string error, string reason);
+    protected override TimeSpan DelayAfterFailure(int failures) => RetryInterval;
 }
