@@ -7,5 +7,8 @@ namespace CareMessaging.Stats.Data;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<StatsDbContext>
 {
     public StatsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<StatsDbContext>().UseNpgsql("Host=localhost;Database=statsdb").Options);
+        new(new DbContextOptionsBuilder<StatsDbContext>()
+            .UseNpgsql("Host=localhost;Database=statsdb")
+            .UseSnakeCaseNamingConvention()
+            .Options);
 }

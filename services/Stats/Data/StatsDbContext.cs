@@ -21,51 +21,34 @@ public sealed class StatsDbContext(DbContextOptions<StatsDbContext> options) : D
 
     public DbSet<StatsRebuild> Rebuilds => Set<StatsRebuild>();
 
+    // Table and column names come from the snake_case naming convention (as in every service's
+    // database); StatsStore and StatsQueries write their SQL with those names.
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        var processed = modelBuilder.Entity<ProcessedEvent>();
-        processed.ToTable("processed_events");
-        processed.HasKey(e => e.EventId);
-        processed.Property(e => e.EventId).HasColumnName("event_id");
-        processed.Property(e => e.ProcessedAt).HasColumnName("processed_at");
+        modelBuilder.Entity<ProcessedEvent>().HasKey(e => e.EventId);
 
         var conversation = modelBuilder.Entity<StatsConversation>();
-        conversation.ToTable("conversations");
         conversation.HasKey(c => c.ConversationId);
-        conversation.Property(c => c.ConversationId).HasColumnName("conversation_id").ValueGeneratedNever();
-        conversation.Property(c => c.PatientId).HasColumnName("patient_id").HasMaxLength(64);
-        conversation.Property(c => c.CareTeamId).HasColumnName("care_team_id").HasMaxLength(64);
-        conversation.Property(c => c.Status).HasColumnName("status").HasMaxLength(16);
-        conversation.Property(c => c.StatusChangedAt).HasColumnName("status_changed_at");
-        conversation.Property(c => c.StartedAt).HasColumnName("started_at");
+        conversation.Property(c => c.ConversationId).ValueGeneratedNever();
+        conversation.Property(c => c.PatientId).HasMaxLength(64);
+        conversation.Property(c => c.CareTeamId).HasMaxLength(64);
+        conversation.Property(c => c.Status).HasMaxLength(16);
         conversation.HasIndex(c => c.CareTeamId);
         conversation.HasIndex(c => c.PatientId);
 
         var message = modelBuilder.Entity<StatsMessage>();
-        message.ToTable("messages");
         message.HasKey(m => new { m.ConversationId, m.Sequence });
-        message.Property(m => m.ConversationId).HasColumnName("conversation_id");
-        message.Property(m => m.Sequence).HasColumnName("sequence");
-        message.Property(m => m.MessageId).HasColumnName("message_id");
-        message.Property(m => m.SenderId).HasColumnName("sender_id").HasMaxLength(128);
-        message.Property(m => m.SenderKind).HasColumnName("sender_kind").HasMaxLength(16);
-        message.Property(m => m.SentAt).HasColumnName("sent_at");
+        message.Property(m => m.SenderId).HasMaxLength(128);
+        message.Property(m => m.SenderKind).HasMaxLength(16);
 
         var horizon = modelBuilder.Entity<StatsReadHorizon>();
-        horizon.ToTable("read_horizons");
         horizon.HasKey(h => new { h.ConversationId, h.UserId });
-        horizon.Property(h => h.ConversationId).HasColumnName("conversation_id");
-        horizon.Property(h => h.UserId).HasColumnName("user_id").HasMaxLength(128);
-        horizon.Property(h => h.ReadUpTo).HasColumnName("read_up_to");
+        horizon.Property(h => h.UserId).HasMaxLength(128);
         horizon.HasIndex(h => h.UserId);
 
         var rebuild = modelBuilder.Entity<StatsRebuild>();
-        rebuild.ToTable("rebuilds");
         rebuild.HasKey(r => r.Id);
-        rebuild.Property(r => r.Id).HasColumnName("id").UseIdentityAlwaysColumn();
-        rebuild.Property(r => r.StartedAt).HasColumnName("started_at");
-        rebuild.Property(r => r.CompletedAt).HasColumnName("completed_at");
-        rebuild.Property(r => r.Conversations).HasColumnName("conversations");
+        rebuild.Property(r => r.Id).UseIdentityAlwaysColumn();
     }
 }
 

@@ -6,6 +6,7 @@ using CareMessaging.Stats.Data;
 using CareMessaging.Stats.ReadModel;
 using CareMessaging.Stats.Rebuild;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Stats.Extensions;
 
@@ -18,7 +19,8 @@ internal static class Extensions
 
     public static void AddStatsServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<StatsDbContext>(ResourceNames.StatsDb);
+        builder.AddNpgsqlDbContext<StatsDbContext>(ResourceNames.StatsDb,
+            configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
         builder.AddMessaging(ResourceNames.Stats, bus =>
         {
             bus.AddCareMessagingConsumer<ConversationStartedConsumer>();

@@ -6,7 +6,8 @@ namespace CareMessaging.Stats.ReadModel;
 
 /// <summary>
 /// Counts the figures for one caller, following docs/decisions/0004-dashboard-figures.md: the
-/// visible conversations are their care teams' (staff) or their own (patient).
+/// visible conversations are their care teams' (staff) or their own (patient). Result columns are
+/// named in snake_case: the database's naming convention maps them onto the records' properties.
 /// </summary>
 public sealed class StatsQueries(StatsDbContext db)
 {
@@ -19,13 +20,13 @@ public sealed class StatsQueries(StatsDbContext db)
                 WHERE (care_team_id = ANY({caller.CareTeams}) OR patient_id = {caller.PatientId})
             )
             SELECT
-                (SELECT count(*) FROM visible) AS "TotalConversations",
+                (SELECT count(*) FROM visible) AS total_conversations,
                 (SELECT count(*) FROM messages m
                     JOIN visible v ON v.conversation_id = m.conversation_id
                     LEFT JOIN read_horizons h ON h.conversation_id = m.conversation_id AND h.user_id = {caller.UserId}
-                    WHERE m.sequence > coalesce(h.read_up_to, 0) AND m.sender_id <> {caller.UserId}) AS "UnreadMessages",
-                (SELECT count(DISTINCT patient_id) FROM visible WHERE status <> 'Archived') AS "UniquePatients",
-                (SELECT count(*) FROM messages m JOIN visible v ON v.conversation_id = m.conversation_id) AS "TotalMessages"
+                    WHERE m.sequence > coalesce(h.read_up_to, 0) AND m.sender_id <> {caller.UserId}) AS unread_messages,
+                (SELECT count(DISTINCT patient_id) FROM visible WHERE status <> 'Archived') AS unique_patients,
+                (SELECT count(*) FROM messages m JOIN visible v ON v.conversation_id = m.conversation_id) AS total_messages
             """).ToListAsync(cancellationToken);
         return rows.Single();
     }
@@ -68,15 +69,15 @@ public sealed class StatsQueries(StatsDbContext db)
                 SELECT DISTINCT ON (care_team_id) care_team_id, conversation_id, waiting_since
                 FROM awaiting ORDER BY care_team_id, waiting_since, conversation_id
             )
-            SELECT t.team AS "CareTeamId",
+            SELECT t.team AS care_team_id,
                 (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.first_staff_at - p.first_at))
                     FROM per_conversation p WHERE p.care_team_id = t.team AND p.first_kind = 'Patient' AND p.first_staff_at IS NOT NULL)
-                    AS "MedianFirstResponseSeconds",
+                    AS median_first_response_seconds,
                 (SELECT count(*) FROM per_conversation p WHERE p.care_team_id = t.team AND p.first_kind = 'Patient'
-                    AND p.first_staff_at IS NOT NULL)::int AS "RespondedConversations",
-                (SELECT count(*) FROM awaiting a WHERE a.care_team_id = t.team)::int AS "AwaitingResponse",
-                o.conversation_id AS "OldestAwaitingConversationId",
-                o.waiting_since AS "OldestAwaitingSince"
+                    AND p.first_staff_at IS NOT NULL)::int AS responded_conversations,
+                (SELECT count(*) FROM awaiting a WHERE a.care_team_id = t.team)::int AS awaiting_response,
+                o.conversation_id AS oldest_awaiting_conversation_id,
+                o.waiting_since AS oldest_awaiting_since
             FROM unnest({teams}) AS t(team)
             LEFT JOIN oldest o ON o.care_team_id = t.team
             ORDER BY t.team

@@ -33,7 +33,8 @@ namespace CareMessaging.Stats.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
-                    b.HasKey("EventId");
+                    b.HasKey("EventId")
+                        .HasName("pk_processed_events");
 
                     b.ToTable("processed_events", (string)null);
                 });
@@ -70,11 +71,14 @@ namespace CareMessaging.Stats.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("status_changed_at");
 
-                    b.HasKey("ConversationId");
+                    b.HasKey("ConversationId")
+                        .HasName("pk_conversations");
 
-                    b.HasIndex("CareTeamId");
+                    b.HasIndex("CareTeamId")
+                        .HasDatabaseName("ix_conversations_care_team_id");
 
-                    b.HasIndex("PatientId");
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_conversations_patient_id");
 
                     b.ToTable("conversations", (string)null);
                 });
@@ -109,7 +113,8 @@ namespace CareMessaging.Stats.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
 
-                    b.HasKey("ConversationId", "Sequence");
+                    b.HasKey("ConversationId", "Sequence")
+                        .HasName("pk_messages");
 
                     b.ToTable("messages", (string)null);
                 });
@@ -129,9 +134,11 @@ namespace CareMessaging.Stats.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("read_up_to");
 
-                    b.HasKey("ConversationId", "UserId");
+                    b.HasKey("ConversationId", "UserId")
+                        .HasName("pk_read_horizons");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_read_horizons_user_id");
 
                     b.ToTable("read_horizons", (string)null);
                 });
@@ -157,7 +164,8 @@ namespace CareMessaging.Stats.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_rebuilds");
 
                     b.ToTable("rebuilds", (string)null);
                 });
