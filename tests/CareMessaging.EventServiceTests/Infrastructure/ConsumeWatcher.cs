@@ -7,11 +7,12 @@ namespace CareMessaging.EventServiceTests.Infrastructure;
 /// <summary>
 /// Watches one hosted service's bus and counts, per event id, how often a consumer finished with
 /// the event, so a test can wait until a redelivery was really consumed before asserting that it
-/// changed nothing.
+/// changed nothing, and from which queues, so a test can pin the queue names other deployments rely on.
 /// </summary>
 public sealed class ConsumeWatcher : IConsumeObserver
 {
     private readonly ConcurrentDictionary<Guid, int> _consumed = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, bool>> _queues = new();
 
     public static ConsumeWatcher Attach(IServiceProvider services)
     {
@@ -21,6 +22,10 @@ public sealed class ConsumeWatcher : IConsumeObserver
     }
 
     public int Count(Guid eventId) => _consumed.GetValueOrDefault(eventId);
+
+    /// <summary>The queues the event was consumed from, in name order.</summary>
+    public IReadOnlyList<string> QueuesOf(Guid eventId) =>
+        _queues.TryGetValue(eventId, out var queues) ? [.. queues.Keys.Order(StringComparer.Ordinal)] : [];
 
     /// <summary>Waits until the event was consumed at least <paramref name="times"/> times; false if that did not happen in time.</summary>
     public async Task<bool> WaitForAsync(Guid eventId, int times = 1)
@@ -35,6 +40,11 @@ public sealed class ConsumeWatcher : IConsumeObserver
     {
         if (context.Message is IIntegrationEvent integrationEvent)
         {
+            if (context.ReceiveContext.InputAddress is { } queue)
+            {
+                _queues.GetOrAdd(integrationEvent.EventId, _ => new())[queue.Segments[^1]] = true;
+            }
+
             _consumed.AddOrUpdate(integrationEvent.EventId, 1, (_, count) => count + 1);
         }
 

@@ -114,6 +114,22 @@ public sealed class NotificationTests(EventServicesFixture fixture)
     }
 
     [Fact]
+    public async Task Messages_and_reads_are_consumed_from_their_own_notification_queues()
+    {
+        var team = CareTeam.Create();
+        var world = new ConversationWorld();
+        var (conversation, opening) = world.Start(team.Patient, team.Patient.PatientId!, team.Id, team.Audience);
+        var sent = (MessageSent)opening[1];
+        var read = world.Read(team.Nurse, conversation);
+        await fixture.PublishAsync(sent, read);
+
+        Assert.True(await fixture.NotificationConsumed.WaitForAsync(sent.EventId));
+        Assert.True(await fixture.NotificationConsumed.WaitForAsync(read.EventId));
+        Assert.Equal("notification-message-sent", Assert.Single(fixture.NotificationConsumed.QueuesOf(sent.EventId)));
+        Assert.Equal("notification-conversation-read", Assert.Single(fixture.NotificationConsumed.QueuesOf(read.EventId)));
+    }
+
+    [Fact]
     public async Task A_read_that_arrives_before_the_messages_it_covers_leaves_them_read()
     {
         var team = CareTeam.Create();

@@ -240,6 +240,24 @@ public sealed class StatsTests(EventServicesFixture fixture, ITestOutputHelper o
         Assert.Equal(team, Assert.Single(stats.Teams).CareTeamId);
     }
 
+    [Fact]
+    public async Task Each_event_is_consumed_from_its_own_stats_queue()
+    {
+        var hospital = new Hospital();
+        var world = new ConversationWorld();
+        var patient = hospital.Patients[0];
+        var (conversation, opening) = world.Start(patient, patient.PatientId!, hospital.TeamOf(patient), hospital.AudienceOf(patient));
+        IIntegrationEvent[] events = [.. opening, world.Read(hospital.Staff[0], conversation), world.SetStatus(hospital.Staff[0], conversation, ConversationStatus.Resolved)];
+        await fixture.PublishAsync(events);
+
+        string[] expected = ["stats-conversation-started", "stats-message-sent", "stats-conversation-read", "stats-conversation-status-changed"];
+        for (var i = 0; i < events.Length; i++)
+        {
+            Assert.True(await fixture.StatsConsumed.WaitForAsync(events[i].EventId));
+            Assert.Equal(expected[i], Assert.Single(fixture.StatsConsumed.QueuesOf(events[i].EventId)));
+        }
+    }
+
     private async Task AssertFiguresEqualWorldAsync(ConversationWorld world, TestUser caller)
     {
         var expected = world.ExpectedFigures(caller);
