@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Threading.Channels;
+using CareMessaging.Clients;
 using CareMessaging.Contracts.Notifications;
 using CareMessaging.EventServiceTests.Infrastructure;
 using CareMessaging.Notification.Counters;
@@ -106,22 +106,25 @@ public sealed class PushListener : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }
 
+/// <summary>GET /api/notifications/unread as a test user, through the services' shared <see cref="NotificationsClient"/>.</summary>
 internal static class NotificationApi
 {
     public static async Task<UnreadSummary> GetUnreadAsync(this ServiceFactory<UnreadCounters> notification, TestUser user)
     {
-        using var client = notification.CreateClient(user);
-        return (await client.GetFromJsonAsync<UnreadSummary>("/api/notifications/unread"))!;
+        var result = await notification.UnreadAsync(user);
+        return result.Value ?? throw new InvalidOperationException($"GET {NotificationsClient.UnreadPath} answered {result.Problem!.Status}: {result.Problem.Title}");
     }
 
     /// <summary>The summary, or null while the service answers with an error (for example while Redis restarts).</summary>
-    public static async Task<UnreadSummary?> TryGetUnreadAsync(this ServiceFactory<UnreadCounters> notification, TestUser user)
-    {
-        using var client = notification.CreateClient(user);
-        using var response = await client.GetAsync("/api/notifications/unread");
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<UnreadSummary>() : null;
-    }
+    public static async Task<UnreadSummary?> TryGetUnreadAsync(this ServiceFactory<UnreadCounters> notification, TestUser user) =>
+        (await notification.UnreadAsync(user)).Value;
 
     public static async Task<long> GetUnreadAsync(this ServiceFactory<UnreadCounters> notification, TestUser user, Guid conversationId) =>
         (await notification.GetUnreadAsync(user)).Conversations.SingleOrDefault(c => c.ConversationId == conversationId)?.Unread ?? 0;
+
+    private static async Task<ApiResult<UnreadSummary>> UnreadAsync(this ServiceFactory<UnreadCounters> notification, TestUser user)
+    {
+        using var client = notification.CreateClient(user);
+        return await new NotificationsClient(client).UnreadAsync();
+    }
 }

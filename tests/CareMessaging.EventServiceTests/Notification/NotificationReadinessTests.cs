@@ -65,9 +65,7 @@ public sealed class NotificationReadinessTests(EventServicesFixture fixture)
 
         var ready = await Eventually.Until(() => EventServicesFixture.HealthAsync(probe), s => s == HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, ready);
-        using var answered = await nurseClient.GetAsync("/api/notifications/unread");
-        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        var summary = (await answered.Content.ReadFromJsonAsync<UnreadSummary>())!;
+        var summary = await fixture.Notification.GetUnreadAsync(nurse);
         Assert.Equal(4, summary.Total);
         Assert.Equal([new ConversationUnread(conversation.Id, 3), new ConversationUnread(other.Id, 1)], summary.Conversations);
         var clinicianSummary = (await fixture.Notification.TryGetUnreadAsync(clinician))!;

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CareMessaging.Contracts.Stats;
 using CareMessaging.Contracts;
 using CareMessaging.EventServiceTests.Infrastructure;
-using CareMessaging.Stats.Apis;
 using Npgsql;
 
 namespace CareMessaging.EventServiceTests.Stats;
@@ -51,8 +49,7 @@ public sealed class StatsReadinessTests(EventServicesFixture fixture)
 
         using var readiness = stats.CreateClient(user: null);
         Assert.Equal(HttpStatusCode.OK, await Eventually.Until(() => EventServicesFixture.HealthAsync(readiness), s => s == HttpStatusCode.OK));
-        using var client = stats.CreateClient(nurse);
-        var figures = (await client.GetFromJsonAsync<StatsResponse>("/api/stats"))!;
+        var figures = await stats.GetStatsAsync(nurse);
         Assert.Equal((1L, 2L, 1L, 2L), (figures.TotalConversations, figures.UnreadMessages, figures.UniquePatients, figures.TotalMessages));
     }
 }

@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Http.Json;
+using CareMessaging.Clients;
 using CareMessaging.Contracts.Stats;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.EventServiceTests.Infrastructure;
-using CareMessaging.Stats.Apis;
+using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Xunit.Abstractions;
@@ -209,9 +209,9 @@ public sealed class StatsTests(EventServicesFixture fixture, ITestOutputHelper o
     public async Task Callers_without_a_care_team_or_patient_role_are_refused()
     {
         using var compliance = fixture.Stats.CreateClient(TestUser.Compliance());
-        Assert.Equal(HttpStatusCode.Forbidden, (await compliance.GetAsync("/api/stats")).StatusCode);
+        Assert.Equal(StatusCodes.Status403Forbidden, (await new StatsClient(compliance).GetAsync()).Problem?.Status);
         using var anonymous = fixture.Stats.CreateClient(user: null);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/stats")).StatusCode);
+        Assert.Equal(StatusCodes.Status401Unauthorized, (await new StatsClient(anonymous).GetAsync()).Problem?.Status);
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public sealed class StatsTests(EventServicesFixture fixture, ITestOutputHelper o
 
         using var client = fixture.Stats.CreateClient(user: null);
         client.DefaultRequestHeaders.Authorization = new("Bearer", BothRolesToken(fixture.Stats.Audience, asStaff, asPatient.PatientId!));
-        var stats = (await client.GetFromJsonAsync<StatsResponse>("/api/stats"))!;
+        var stats = (await new StatsClient(client).GetAsync()).Value!;
 
         Assert.Equal(world.ExpectedFigures(asStaff), Figures(stats));
         Assert.Equal(team, Assert.Single(stats.Teams).CareTeamId);
@@ -265,11 +265,7 @@ public sealed class StatsTests(EventServicesFixture fixture, ITestOutputHelper o
         Assert.Equal(expected, actual);
     }
 
-    private async Task<StatsResponse> GetStatsAsync(TestUser caller)
-    {
-        using var client = fixture.Stats.CreateClient(caller);
-        return (await client.GetFromJsonAsync<StatsResponse>("/api/stats"))!;
-    }
+    private Task<StatsResponse> GetStatsAsync(TestUser caller) => fixture.Stats.GetStatsAsync(caller);
 
     /// <summary>A token as the Identity service issues it to a clinician who also has a patient account on the same login.</summary>
     private static string BothRolesToken(string audience, TestUser staff, string patientId) =>
