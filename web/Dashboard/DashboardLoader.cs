@@ -1,10 +1,10 @@
-using CareMessaging.Contracts.Conversations;
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts.Stats;
 
 namespace CareMessaging.Web.Dashboard;
 
 /// <summary>The four figures and the unread badge as a page first shows them; scripts keep them live.</summary>
-public sealed record DashboardView(DashboardCounts? Counts, long? UnreadTotal);
+public sealed record DashboardView(StatsResponse? Counts, long? UnreadTotal);
 
 /// <summary>
 /// Loads the dashboard from the Stats and Notification services. Either may be restarting: the

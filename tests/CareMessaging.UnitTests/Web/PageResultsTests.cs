@@ -1,7 +1,7 @@
 extern alias web;
 
+using CareMessaging.Clients;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
-using web::CareMessaging.Web.Api;
 using web::CareMessaging.Web.Pages.Shared;
 
 namespace CareMessaging.UnitTests.Web;

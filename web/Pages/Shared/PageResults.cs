@@ -1,4 +1,4 @@
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
