@@ -19,6 +19,9 @@ public sealed class ThreadModel(ConversationsClient conversations, Replies repli
     /// <summary>On a page of history: the sequence to ask for the page before it with, if there is one.</summary>
     public const string EarlierBeforeHeader = "X-Earlier-Before";
 
+    /// <summary>On a full page of new arrivals: the sequence to ask for what follows it with.</summary>
+    public const string LaterAfterHeader = "X-Later-After";
+
     [BindProperty]
     public string? Body { get; set; }
 
@@ -30,21 +33,30 @@ public sealed class ThreadModel(ConversationsClient conversations, Replies repli
             ? LocalRedirect($"{caller.HomePath}/{id}")
             : NotFound();
 
-    /// <summary>Messages after <paramref name="after"/> (new arrivals) or before <paramref name="before"/> (history).</summary>
+    /// <summary>
+    /// Messages after <paramref name="after"/> (what arrived since the page last looked) or before
+    /// <paramref name="before"/> (history), a page at a time. The service answers the oldest page of
+    /// new arrivals; a full one names where the next starts, so the script asks again and a burst
+    /// larger than a page leaves no gap.
+    /// </summary>
     public async Task<IActionResult> OnGetMessagesAsync(Guid id, long? after, long? before, CancellationToken cancellationToken)
     {
-        var page = await conversations.MessagesAsync(id, before, cancellationToken: cancellationToken);
+        const int limit = ConversationLimits.DefaultMessageLimit;
+        var page = await conversations.MessagesAsync(id, before, after, limit, cancellationToken);
         if (!page.Succeeded)
         {
             return this.FromProblem(page.Problem!);
         }
 
-        IReadOnlyList<MessageView> items = after is { } sequence
-            ? page.Value!.Items.Where(message => message.Sequence > sequence).ToList()
-            : page.Value!.Items;
+        var items = page.Value!.Items;
         if (before is not null && page.Value.NextBefore is { } earlier)
         {
             Response.Headers[EarlierBeforeHeader] = earlier.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (after is not null && items.Count == limit)
+        {
+            Response.Headers[LaterAfterHeader] = items[^1].Sequence.ToString(CultureInfo.InvariantCulture);
         }
 
         return Partial("_Messages", items);
