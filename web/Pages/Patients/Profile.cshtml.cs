@@ -16,7 +16,7 @@ public sealed class ProfileModel(ConversationsClient conversations, DashboardLoa
 
     public async Task<IActionResult> OnGetAsync(string patientId, CancellationToken cancellationToken)
     {
-        var figures = dashboard.LoadAsync(cancellationToken);
+        var unread = dashboard.LoadUnreadTotalAsync(cancellationToken);
         var profile = await conversations.PatientAsync(patientId, cancellationToken);
         if (!profile.Succeeded)
         {
@@ -25,7 +25,7 @@ public sealed class ProfileModel(ConversationsClient conversations, DashboardLoa
 
         Patient = profile.Value!.Patient;
         Conversations = new ConversationListView(profile.Value.Conversations, NextCursor: null, ReadFilter.All, Query: null, SelectedId: null, ForStaff: true);
-        ViewData["UnreadTotal"] = (await figures).UnreadTotal;
+        ViewData["UnreadTotal"] = await unread;
         return Page();
     }
 }
