@@ -1,24 +1,33 @@
-using CareMessaging.Contracts.Conversations;
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts.Stats;
 
 namespace CareMessaging.Web.Dashboard;
 
-/// <summary>The four figures and the unread badge as a page first shows them; scripts keep them live.</summary>
-public sealed record DashboardView(DashboardCounts? Counts, long? UnreadTotal);
+/// <summary>The four figures and the unread badge; null where the service behind it did not answer.</summary>
+public sealed record DashboardView(StatsResponse? Counts, long? UnreadTotal);
 
 /// <summary>
-/// Loads the dashboard from the Stats and Notification services. Either may be restarting: the
-/// page then shows the inbox with a dash in place of the figure instead of failing.
+/// Loads the dashboard from the Stats and Notification services, for a page and for the fragments
+/// its script asks for after a push. Either service may be restarting: a page then shows the inbox
+/// with a dash in place of the figure instead of failing.
 /// </summary>
 public sealed partial class DashboardLoader(StatsClient stats, NotificationsClient notifications, ILogger<DashboardLoader> logger)
 {
     public async Task<DashboardView> LoadAsync(CancellationToken cancellationToken)
     {
-        var counts = TryAsync(async () => await stats.GetAsync(cancellationToken), "stats");
-        var unread = TryAsync(async () => await notifications.UnreadAsync(cancellationToken), "notification");
+        var counts = LoadCountsAsync(cancellationToken);
+        var unread = LoadUnreadTotalAsync(cancellationToken);
         await Task.WhenAll(counts, unread);
-        return new DashboardView(counts.Result, unread.Result?.Total);
+        return new DashboardView(counts.Result, unread.Result);
     }
+
+    /// <summary>The four figures from the Stats service's read model.</summary>
+    public Task<StatsResponse?> LoadCountsAsync(CancellationToken cancellationToken) =>
+        TryAsync(() => stats.GetAsync(cancellationToken), "stats");
+
+    /// <summary>The badge's total from the Notification service's counters.</summary>
+    public async Task<long?> LoadUnreadTotalAsync(CancellationToken cancellationToken) =>
+        (await TryAsync(() => notifications.UnreadAsync(cancellationToken), "notification"))?.Total;
 
     private async Task<T?> TryAsync<T>(Func<Task<ApiResult<T>>> call, string service) where T : class
     {

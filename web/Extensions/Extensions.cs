@@ -1,6 +1,6 @@
+using CareMessaging.Clients;
 using CareMessaging.Contracts;
 using CareMessaging.ServiceDefaults;
-using CareMessaging.Web.Api;
 using CareMessaging.Web.Authentication;
 using CareMessaging.Web.Errors;
 using CareMessaging.Web.Pages.Shared;

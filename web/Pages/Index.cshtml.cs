@@ -1,4 +1,4 @@
-using CareMessaging.Web.Users;
+using CareMessaging.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,5 +8,5 @@ namespace CareMessaging.Web.Pages;
 public sealed class IndexModel : PageModel
 {
     public IActionResult OnGet() =>
-        SignedInUser.From(User) is { } user ? LocalRedirect(user.HomePath) : Page();
+        User.SignedInCaller is { } caller ? LocalRedirect(caller.HomePath) : Page();
 }

@@ -104,6 +104,49 @@ public sealed class ThreadTests(BrowserStack browser)
     }
 
     [Fact]
+    public async Task A_burst_of_more_messages_than_a_page_reaches_an_open_thread_without_a_gap()
+    {
+        // More than the 50 messages the thread asks for at a time.
+        const int burst = 60;
+        var patient = browser.Seed.PatientOf("primary-care", skip: 3);
+        var (patientContext, _) = await browser.SignedInAsync(patient, "/portal");
+        await using var __ = patientContext;
+        var (staffContext, staff) = await browser.SignedInAsync(browser.Seed.ClinicianOf("primary-care"), "/inbox");
+        await using var _ = staffContext;
+        var id = await Api.StartConversationAsync(patientContext, patient.PatientId!, "Home blood pressure readings", "I will send my readings as I take them.");
+        await staff.GotoAsync($"/inbox/{id}");
+        await staff.WaitForLiveAsync();
+        await Expect(staff.Messages()).ToHaveCountAsync(1);
+
+        // As on a slow connection: the thread's requests for new messages arrive once the whole burst is stored.
+        var burstStored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await staff.RouteAsync(
+            url => url.Contains("handler=Messages", StringComparison.Ordinal) && url.Contains("after=", StringComparison.Ordinal),
+            route =>
+            {
+                // Answered later; the handler returns at once, so that Playwright goes on serving the test meanwhile.
+                var held = Task.Run(async () =>
+                {
+                    await burstStored.Task;
+                    await route.ContinueAsync();
+                });
+                return Task.CompletedTask;
+            });
+        for (var i = 1; i <= burst; i++)
+        {
+            await Api.SendMessageAsync(patientContext, id, $"Reading {i}: 12{i % 10}/80");
+        }
+
+        burstStored.SetResult();
+
+        await Expect(staff.Messages()).ToHaveCountAsync(burst + 1);
+        var sequences = await staff.Messages().EvaluateAllAsync<long[]>("items => items.map(i => Number(i.dataset.sequence))");
+        Assert.Equal(Enumerable.Range(0, burst + 1).Select(i => sequences[0] + i), sequences);
+        await Expect(staff.Messages().Nth(1).Locator(".message__body")).ToHaveTextAsync("Reading 1: 121/80");
+        await Expect(staff.Messages().Last.Locator(".message__body")).ToHaveTextAsync($"Reading {burst}: 120/80");
+    }
+
+    [Fact]
     public async Task Shift_enter_adds_a_line_and_a_failed_send_keeps_the_text()
     {
         var patient = browser.Seed.PatientOf(CareTeam, skip: 4);

@@ -59,7 +59,7 @@ public sealed class SessionTimeoutTests(BrowserStack browser)
 
         await Expect(staff.Messages().Last.Locator(".message__body")).ToHaveTextAsync("Thank you, I will pick it up tomorrow.");
         await PageExtensions.EventuallyAsync(
-            async () => requests.Any(r => r.Url.Contains("/api/stats", StringComparison.Ordinal)) && await staff.Locator("[data-stats][data-refreshed]").CountAsync() == 1,
+            async () => requests.Any(r => r.Url.Contains("/inbox/dashboard?handler=Stats", StringComparison.Ordinal)) && await staff.Locator("[data-stats][data-refreshed]").CountAsync() == 1,
             "the page refreshed its figures after the push");
         var unmarked = new List<string>();
         foreach (var request in requests.ToList())

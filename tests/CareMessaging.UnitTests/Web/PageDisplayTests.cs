@@ -1,9 +1,10 @@
 extern alias web;
 
+using System.Security.Claims;
+using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
-using web::CareMessaging.Web.Api;
-using web::CareMessaging.Web.Authentication;
 using Microsoft.Extensions.Configuration;
+using web::CareMessaging.Web.Authentication;
 using web::CareMessaging.Web.Display;
 using web::CareMessaging.Web.Errors;
 using web::CareMessaging.Web.Pages.Shared;
@@ -31,19 +32,19 @@ public sealed class PageDisplayTests
     [Fact]
     public void List_links_keep_the_tab_but_not_the_default_tab()
     {
-        Assert.Equal(string.Empty, ConversationListView.ListQuery(ListFilter.All, cursor: null));
-        Assert.Equal("?filter=unread", ConversationListView.ListQuery(ListFilter.Unread, cursor: null));
-        Assert.Equal("?cursor=abc", ConversationListView.ListQuery(ListFilter.All, "abc"));
+        Assert.Equal(string.Empty, ConversationListView.ListQuery(ReadFilter.All, cursor: null));
+        Assert.Equal("?filter=unread", ConversationListView.ListQuery(ReadFilter.Unread, cursor: null));
+        Assert.Equal("?cursor=abc", ConversationListView.ListQuery(ReadFilter.All, "abc"));
     }
 
     [Fact]
     public void What_was_searched_for_never_appears_in_a_link()
     {
         var conversation = Guid.NewGuid();
-        var list = new ConversationListView([], NextCursor: "abc", ListFilter.Unread, Query: "Jones", SelectedId: null, ForStaff: true);
+        var list = new ConversationListView([], NextCursor: "abc", ReadFilter.Unread, Query: "Jones", SelectedId: null, ForStaff: true);
 
         Assert.Equal($"/inbox/{conversation}?filter=unread", list.ConversationUrl(conversation));
-        Assert.Equal("/inbox?filter=read", list.FilterUrl(ListFilter.Read));
+        Assert.Equal("/inbox?filter=read", list.FilterUrl(ReadFilter.Read));
         // The next page of a search is a posted form instead of a link.
         Assert.Null(list.LoadMoreUrl);
         Assert.Equal("/inbox?filter=unread&cursor=abc", (list with { Query = null }).LoadMoreUrl);
@@ -53,9 +54,25 @@ public sealed class PageDisplayTests
     [InlineData("Mark Jones", "MJ")]
     [InlineData("Ana María de la Cruz", "AC")]
     [InlineData("Cher", "C")]
-    [InlineData("", "?")]
-    public void Avatar_initials_are_the_first_and_last_names_first_letters(string name, string initials) =>
-        Assert.Equal(initials, PersonName.Initials(name));
+    public void Header_avatar_initials_are_the_first_letters_of_the_signed_in_persons_first_and_last_names(string name, string initials) =>
+        Assert.Equal(initials, SignedIn(name, Roles.Nurse).AvatarInitials);
+
+    [Fact]
+    public void A_person_holding_a_care_team_role_and_the_patient_role_works_from_the_inbox()
+    {
+        var caller = SignedIn("Dana Reyes", Roles.Patient, Roles.Nurse);
+
+        Assert.Equal("/inbox", caller.HomePath);
+        Assert.Equal("Nurse", caller.RoleDisplayName);
+    }
+
+    [Fact]
+    public void A_patient_works_from_the_portal_and_anyone_else_lands_on_their_account()
+    {
+        Assert.Equal("/portal", SignedIn("Mark Jones", Roles.Patient).HomePath);
+        Assert.Equal("/account", SignedIn("Ola Berg", Roles.Compliance).HomePath);
+        Assert.Equal("Compliance", SignedIn("Ola Berg", Roles.Compliance).RoleDisplayName);
+    }
 
     [Fact]
     public void Not_found_page_does_not_say_whether_the_conversation_exists()
@@ -74,24 +91,53 @@ public sealed class PageDisplayTests
         Assert.True(resolved.CanReply);
     }
 
-    private static MessageItem Message(SenderKind kind, string name, bool fromMe) => new()
+    private static MessageView Message(SenderKind kind, string name, bool fromMe) => new()
     {
         Id = Guid.NewGuid(),
+        ConversationId = Guid.NewGuid(),
         Sequence = 1,
+        SenderId = "user-1",
         Body = "Hello",
         SenderKind = kind,
         SenderName = name,
+        SentAt = DateTimeOffset.UnixEpoch,
         FromMe = fromMe,
     };
 
-    private static ConversationSummary Conversation(ConversationStatus status) => new()
+    private static ConversationListItem Conversation(ConversationStatus status) => new()
     {
         Id = Guid.NewGuid(),
         PatientId = "P-100201",
         PatientName = "Mark Jones",
+        PatientInitials = "MJ",
+        CareTeamId = "cardiology",
         Topic = "Blood pressure",
         Status = status,
+        LastMessagePreview = "Hello",
+        LastSenderKind = SenderKind.Patient,
+        LastActivityAt = DateTimeOffset.UnixEpoch,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+        MessageCount = 1,
+        UnreadCount = 0,
+        AwaitingResponse = true,
     };
+
+    /// <summary>A signed-in person as the gateway's token describes them: a name, roles, and a patient ID for patients.</summary>
+    private static CareMessagingCaller SignedIn(string name, params string[] roles)
+    {
+        List<Claim> claims = [new(CareMessagingClaims.Subject, "user-1"), new(CareMessagingClaims.Name, name), .. roles.Select(role => new Claim(CareMessagingClaims.Role, role))];
+        if (roles.Contains(Roles.Patient))
+        {
+            claims.Add(new Claim(CareMessagingClaims.PatientId, "P-100201"));
+        }
+
+        if (roles.Any(Roles.CareTeamRoles.Contains))
+        {
+            claims.Add(new Claim(CareMessagingClaims.CareTeam, "cardiology"));
+        }
+
+        return CareMessagingCaller.From(new ClaimsPrincipal(new ClaimsIdentity(claims, "test")));
+    }
 
     [Theory]
     [InlineData(null, "25 Nov 2026, 14:02 UTC")]

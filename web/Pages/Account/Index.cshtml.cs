@@ -1,4 +1,5 @@
-using CareMessaging.Web.Users;
+using CareMessaging.Contracts;
+using CareMessaging.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -7,11 +8,11 @@ namespace CareMessaging.Web.Pages.Account;
 /// <summary>Where a signed-in person who is neither in a care team nor a patient lands.</summary>
 public sealed class IndexModel : PageModel
 {
-    public SignedInUser SignedIn { get; private set; } = default!;
+    public CareMessagingCaller SignedIn { get; private set; } = default!;
 
     public IActionResult OnGet()
     {
-        SignedIn = SignedInUser.From(User)!;
-        return SignedIn.IsStaff || SignedIn.IsPatient ? LocalRedirect(SignedIn.HomePath) : Page();
+        SignedIn = CareMessagingCaller.From(User);
+        return SignedIn.Kind == CallerKind.None ? Page() : LocalRedirect(SignedIn.HomePath);
     }
 }

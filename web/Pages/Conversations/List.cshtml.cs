@@ -1,6 +1,7 @@
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Web.Pages.Shared;
-using CareMessaging.Web.Users;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -14,22 +15,23 @@ namespace CareMessaging.Web.Pages.Conversations;
 public sealed class ListModel(ConversationsClient conversations) : PageModel
 {
     public async Task<IActionResult> OnPostAsync(
-        [FromForm] ListFilter filter = ListFilter.All, [FromForm] string? q = null, [FromForm] string? cursor = null,
+        [FromForm] ReadFilter filter = ReadFilter.All, [FromForm] string? q = null, [FromForm] string? cursor = null,
         [FromForm] int limit = Inbox.IndexModel.PageSize, [FromForm] Guid? selected = null, CancellationToken cancellationToken = default)
     {
-        var user = SignedInUser.From(User)!;
-        if (!user.IsStaff && !user.IsPatient)
+        var caller = CareMessagingCaller.From(User);
+        if (caller.Kind == CallerKind.None)
         {
             return Forbid();
         }
 
-        var page = await conversations.ListAsync(filter, q, cursor, limit, cancellationToken);
+        // A refresh asks for as many as the page shows, up to the most the service gives in one page.
+        var page = await conversations.ListAsync(filter, q, cursor, Math.Clamp(limit, 1, ConversationLimits.MaxListLimit), cancellationToken: cancellationToken);
         if (!page.Succeeded)
         {
             return this.FromProblem(page.Problem!);
         }
 
         return Partial("_ConversationList",
-            new ConversationListView(page.Value!.Items, page.Value.NextCursor, filter, q, selected, user.IsStaff));
+            new ConversationListView(page.Value!.Items, page.Value.NextCursor, filter, q, selected, caller.IsStaff));
     }
 }

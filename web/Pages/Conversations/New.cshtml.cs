@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Web.Authentication;
 using CareMessaging.Web.Pages.Shared;
-using CareMessaging.Web.Users;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -15,13 +16,10 @@ namespace CareMessaging.Web.Pages.Conversations;
 /// </summary>
 public sealed class NewModel(ConversationsClient conversations) : PageModel
 {
-    public const int TopicMinLength = 3;
-    public const int TopicMaxLength = 120;
-
     [BindProperty]
     public NewConversationForm Form { get; set; } = new();
 
-    public IReadOnlyList<PatientSummary> Patients { get; private set; } = [];
+    public IReadOnlyList<PatientView> Patients { get; private set; } = [];
 
     public bool ForStaff { get; private set; }
 
@@ -38,12 +36,12 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
     /// <summary>The patient picker's options for what the user typed (posted: a name stays out of addresses).</summary>
     public async Task<IActionResult> OnPostPatientsAsync([FromForm] string? q, CancellationToken cancellationToken)
     {
-        if (!SignedInUser.From(User)!.IsStaff)
+        if (!CareMessagingCaller.From(User).IsStaff)
         {
             return Forbid();
         }
 
-        var patients = await conversations.PatientsAsync(q, cancellationToken);
+        var patients = await conversations.PatientsAsync(q, cancellationToken: cancellationToken);
         return patients.Succeeded
             ? Partial("_PatientOptions", new PatientOptions(patients.Value!, SelectedPatientId: null))
             : this.FromProblem(patients.Problem!);
@@ -51,7 +49,7 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var user = SignedInUser.From(User)!;
+        var user = CareMessagingCaller.From(User);
         if (user.IsPatient)
         {
             // A patient always writes about themselves.
@@ -64,20 +62,20 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
         }
 
         Form.Topic = Form.Topic?.Trim();
-        if (Form.Topic is { Length: > 0 and (< TopicMinLength or > TopicMaxLength) })
+        if (Form.Topic is { Length: > 0 and (< ConversationLimits.TopicMinLength or > ConversationLimits.TopicMaxLength) })
         {
             ModelState.AddModelError($"{nameof(Form)}.{nameof(NewConversationForm.Topic)}",
-                $"A topic is {TopicMinLength} to {TopicMaxLength} characters.");
+                $"A topic is {ConversationLimits.TopicMinLength} to {ConversationLimits.TopicMaxLength} characters.");
         }
 
         if (ModelState.IsValid)
         {
             var started = await conversations.StartAsync(new StartConversationRequest(
-                Form.PatientId!, Form.Topic!, Form.Body!, Form.ClientMessageId == Guid.Empty ? Guid.NewGuid() : Form.ClientMessageId),
+                Form.PatientId, Form.Topic, Form.Body, (Form.ClientMessageId == Guid.Empty ? Guid.NewGuid() : Form.ClientMessageId).ToString()),
                 cancellationToken);
             if (started.Succeeded)
             {
-                var url = $"{user.HomePath}/{started.Value}";
+                var url = $"{user.HomePath}/{started.Value!.Id}";
                 return Request.IsFetch() ? new JsonResult(new { url }) : LocalRedirect(url);
             }
 
@@ -115,7 +113,7 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
 
     private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
-        var user = SignedInUser.From(User)!;
+        var user = CareMessagingCaller.From(User);
         ForStaff = user.IsStaff;
         if (!user.IsStaff && !user.IsPatient)
         {
@@ -129,7 +127,7 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
 
         if (ForStaff)
         {
-            var patients = await conversations.PatientsAsync(query: null, cancellationToken);
+            var patients = await conversations.PatientsAsync(cancellationToken: cancellationToken);
             if (!patients.Succeeded)
             {
                 return this.FromProblem(patients.Problem!);
@@ -152,7 +150,7 @@ public sealed class NewConversationForm
     public string? Topic { get; set; }
 
     [Required(ErrorMessage = "Write the first message.")]
-    [StringLength(Replies.MaxBodyLength, ErrorMessage = "A message can be at most 5000 characters.")]
+    [StringLength(ConversationLimits.BodyMaxLength, ErrorMessage = "A message can be at most {1} characters.")]
     public string? Body { get; set; }
 
     /// <summary>Makes a resubmitted form (a double click, a retry) start one conversation, not two.</summary>
@@ -160,4 +158,4 @@ public sealed class NewConversationForm
 }
 
 /// <summary>The patient picker's options and which one is chosen.</summary>
-public sealed record PatientOptions(IReadOnlyList<PatientSummary> Patients, string? SelectedPatientId);
+public sealed record PatientOptions(IReadOnlyList<PatientView> Patients, string? SelectedPatientId);

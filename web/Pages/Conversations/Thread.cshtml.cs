@@ -1,7 +1,9 @@
-using CareMessaging.Web.Api;
+using System.Globalization;
+using CareMessaging.Clients;
+using CareMessaging.Contracts;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Web.Authentication;
 using CareMessaging.Web.Pages.Shared;
-using CareMessaging.Web.Users;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -14,7 +16,11 @@ namespace CareMessaging.Web.Pages.Conversations;
 /// </summary>
 public sealed class ThreadModel(ConversationsClient conversations, Replies replies) : PageModel
 {
-    private const int MessagePageSize = 50;
+    /// <summary>On a page of history: the sequence to ask for the page before it with, if there is one.</summary>
+    public const string EarlierBeforeHeader = "X-Earlier-Before";
+
+    /// <summary>On a full page of new arrivals: the sequence to ask for what follows it with.</summary>
+    public const string LaterAfterHeader = "X-Later-After";
 
     [BindProperty]
     public string? Body { get; set; }
@@ -23,25 +29,34 @@ public sealed class ThreadModel(ConversationsClient conversations, Replies repli
     public Guid ClientMessageId { get; set; }
 
     public IActionResult OnGet(Guid id) =>
-        SignedInUser.From(User) is { IsStaff: true } or { IsPatient: true }
-            ? LocalRedirect($"{SignedInUser.From(User)!.HomePath}/{id}")
+        CareMessagingCaller.From(User) is { Kind: not CallerKind.None } caller
+            ? LocalRedirect($"{caller.HomePath}/{id}")
             : NotFound();
 
-    /// <summary>Messages after <paramref name="after"/> (new arrivals) or before <paramref name="before"/> (history).</summary>
+    /// <summary>
+    /// Messages after <paramref name="after"/> (what arrived since the page last looked) or before
+    /// <paramref name="before"/> (history), a page at a time. The service answers the oldest page of
+    /// new arrivals; a full one names where the next starts, so the script asks again and a burst
+    /// larger than a page leaves no gap.
+    /// </summary>
     public async Task<IActionResult> OnGetMessagesAsync(Guid id, long? after, long? before, CancellationToken cancellationToken)
     {
-        var page = await conversations.MessagesAsync(id, before, MessagePageSize, cancellationToken);
+        const int limit = ConversationLimits.DefaultMessageLimit;
+        var page = await conversations.MessagesAsync(id, before, after, limit, cancellationToken);
         if (!page.Succeeded)
         {
             return this.FromProblem(page.Problem!);
         }
 
-        IReadOnlyList<MessageItem> items = after is { } sequence
-            ? page.Value!.Items.Where(message => message.Sequence > sequence).ToList()
-            : page.Value!.Items;
+        var items = page.Value!.Items;
         if (before is not null && page.Value.NextBefore is { } earlier)
         {
-            Response.Headers["X-Earlier-Before"] = earlier.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Response.Headers[EarlierBeforeHeader] = earlier.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (after is not null && items.Count == limit)
+        {
+            Response.Headers[LaterAfterHeader] = items[^1].Sequence.ToString(CultureInfo.InvariantCulture);
         }
 
         return Partial("_Messages", items);
@@ -63,7 +78,7 @@ public sealed class ThreadModel(ConversationsClient conversations, Replies repli
 
         if (!Request.IsFetch())
         {
-            return LocalRedirect($"{SignedInUser.From(User)!.HomePath}/{id}");
+            return LocalRedirect($"{CareMessagingCaller.From(User).HomePath}/{id}");
         }
 
         return reply.Message is { } item ? Partial("_Message", item) : new NoContentResult();
@@ -76,9 +91,9 @@ public sealed class ThreadModel(ConversationsClient conversations, Replies repli
         return read.Succeeded ? new NoContentResult() : this.FromProblem(read.Problem!);
     }
 
-    public async Task<IActionResult> OnPostStatusAsync(Guid id, StatusAction move, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostStatusAsync(Guid id, StatusMove move, CancellationToken cancellationToken)
     {
-        if (!SignedInUser.From(User)!.IsStaff)
+        if (!CareMessagingCaller.From(User).IsStaff)
         {
             return Forbid();
         }
@@ -91,5 +106,4 @@ public sealed class ThreadModel(ConversationsClient conversations, Replies repli
 
         return Request.IsFetch() ? new NoContentResult() : LocalRedirect($"/inbox/{id}");
     }
-
 }

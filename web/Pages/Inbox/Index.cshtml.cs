@@ -1,4 +1,5 @@
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Web.Dashboard;
 using CareMessaging.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
@@ -24,21 +25,21 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
     public DashboardView Dashboard { get; private set; } = default!;
 
     public Task<IActionResult> OnGetAsync(
-        Guid? conversationId, ListFilter filter = ListFilter.All, string? cursor = null, CancellationToken cancellationToken = default) =>
+        Guid? conversationId, ReadFilter filter = ReadFilter.All, string? cursor = null, CancellationToken cancellationToken = default) =>
         LoadAsync(conversationId, filter, query: null, cursor, cancellationToken);
 
     /// <summary>A search, and a search's next page, without a script.</summary>
     public Task<IActionResult> OnPostAsync(
-        Guid? conversationId, [FromForm] ListFilter filter = ListFilter.All, [FromForm] string? q = null, [FromForm] string? cursor = null,
+        Guid? conversationId, [FromForm] ReadFilter filter = ReadFilter.All, [FromForm] string? q = null, [FromForm] string? cursor = null,
         CancellationToken cancellationToken = default) =>
         LoadAsync(conversationId, filter, q, cursor, cancellationToken);
 
     /// <summary>A reply without a script; if it fails, the page comes back with the text kept and the reason beside it.</summary>
     public Task<IActionResult> OnPostSendAsync(
         Guid conversationId, [FromForm] string? body, [FromForm] Guid clientMessageId, CancellationToken cancellationToken) =>
-        replies.SendFromPageAsync(this, conversationId, body, clientMessageId, () => LoadAsync(conversationId, ListFilter.All, query: null, cursor: null, cancellationToken), cancellationToken);
+        replies.SendFromPageAsync(this, conversationId, body, clientMessageId, () => LoadAsync(conversationId, ReadFilter.All, query: null, cursor: null, cancellationToken), cancellationToken);
 
-    private async Task<IActionResult> LoadAsync(Guid? conversationId, ListFilter filter, string? query, string? cursor, CancellationToken cancellationToken)
+    private async Task<IActionResult> LoadAsync(Guid? conversationId, ReadFilter filter, string? query, string? cursor, CancellationToken cancellationToken)
     {
         var backUrl = "/inbox" + ConversationListView.ListQuery(filter, cursor: null);
         if (conversationId is { } id)
@@ -53,7 +54,7 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
             Thread = opened.Value;
         }
 
-        var list = conversations.ListAsync(filter, query, cursor, PageSize, cancellationToken);
+        var list = conversations.ListAsync(filter, query, cursor, PageSize, cancellationToken: cancellationToken);
         var figures = dashboard.LoadAsync(cancellationToken);
         var page = await list;
         if (!page.Succeeded)

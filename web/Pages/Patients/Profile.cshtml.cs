@@ -1,4 +1,5 @@
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Web.Dashboard;
 using CareMessaging.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
@@ -9,13 +10,13 @@ namespace CareMessaging.Web.Pages.Patients;
 /// <summary>A patient's profile for their care team: who they are and all their conversations.</summary>
 public sealed class ProfileModel(ConversationsClient conversations, DashboardLoader dashboard) : PageModel
 {
-    public PatientSummary Patient { get; private set; } = default!;
+    public PatientView Patient { get; private set; } = default!;
 
     public ConversationListView Conversations { get; private set; } = default!;
 
     public async Task<IActionResult> OnGetAsync(string patientId, CancellationToken cancellationToken)
     {
-        var figures = dashboard.LoadAsync(cancellationToken);
+        var unread = dashboard.LoadUnreadTotalAsync(cancellationToken);
         var profile = await conversations.PatientAsync(patientId, cancellationToken);
         if (!profile.Succeeded)
         {
@@ -23,9 +24,8 @@ public sealed class ProfileModel(ConversationsClient conversations, DashboardLoa
         }
 
         Patient = profile.Value!.Patient;
-        var items = profile.Value.Conversations.OrderByDescending(c => c.LastActivityAt).ToList();
-        Conversations = new ConversationListView(items, NextCursor: null, ListFilter.All, Query: null, SelectedId: null, ForStaff: true);
-        ViewData["UnreadTotal"] = (await figures).UnreadTotal;
+        Conversations = new ConversationListView(profile.Value.Conversations, NextCursor: null, ReadFilter.All, Query: null, SelectedId: null, ForStaff: true);
+        ViewData["UnreadTotal"] = await unread;
         return Page();
     }
 }

@@ -1,4 +1,5 @@
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts.Conversations;
 using CareMessaging.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -40,13 +41,13 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
             Thread = opened.Value;
         }
 
-        var page = await conversations.ListAsync(ListFilter.All, query: null, cursor, PageSize, cancellationToken);
+        var page = await conversations.ListAsync(ReadFilter.All, search: null, cursor, PageSize, cancellationToken: cancellationToken);
         if (!page.Succeeded)
         {
             return this.FromProblem(page.Problem!);
         }
 
-        List = new ConversationListView(page.Value!.Items, page.Value.NextCursor, ListFilter.All, Query: null, conversationId, ForStaff: false);
+        List = new ConversationListView(page.Value!.Items, page.Value.NextCursor, ReadFilter.All, Query: null, conversationId, ForStaff: false);
         return Page();
     }
 }

@@ -1,14 +1,13 @@
 using System.Globalization;
 using CareMessaging.Contracts.Conversations;
-using CareMessaging.Web.Api;
 
 namespace CareMessaging.Web.Pages.Shared;
 
 /// <summary>A list of conversations as the inbox or the portal shows it, with the links its items and tabs need.</summary>
 public sealed record ConversationListView(
-    IReadOnlyList<ConversationSummary> Items,
+    IReadOnlyList<ConversationListItem> Items,
     string? NextCursor,
-    ListFilter Filter,
+    ReadFilter Filter,
     string? Query,
     Guid? SelectedId,
     bool ForStaff)
@@ -19,7 +18,7 @@ public sealed record ConversationListView(
 
     public string ConversationUrl(Guid id) => $"{BasePath}/{id}{ListQuery(Filter, cursor: null)}";
 
-    public string FilterUrl(ListFilter filter) => BasePath + ListQuery(filter, cursor: null);
+    public string FilterUrl(ReadFilter filter) => BasePath + ListQuery(filter, cursor: null);
 
     /// <summary>
     /// The next page as a link. A search's next page is a form posted with the search instead: what
@@ -28,10 +27,10 @@ public sealed record ConversationListView(
     public string? LoadMoreUrl => NextCursor is null || IsSearch ? null : BasePath + ListQuery(Filter, NextCursor);
 
     /// <summary>The query string that keeps the list's tab when a link is followed; never the search.</summary>
-    public static string ListQuery(ListFilter filter, string? cursor)
+    public static string ListQuery(ReadFilter filter, string? cursor)
     {
         var pairs = new List<KeyValuePair<string, string?>>();
-        if (filter != ListFilter.All)
+        if (filter != ReadFilter.All)
         {
             pairs.Add(new("filter", filter.ToString().ToLowerInvariant()));
         }
@@ -47,8 +46,8 @@ public sealed record ConversationListView(
 
 /// <summary>An open conversation: its header, its messages and whether the reader may reply.</summary>
 public sealed record ThreadView(
-    ConversationSummary Conversation,
-    IReadOnlyList<MessageItem> Messages,
+    ConversationListItem Conversation,
+    IReadOnlyList<MessageView> Messages,
     long? EarlierBefore,
     bool ForStaff,
     string BackUrl)
@@ -77,14 +76,14 @@ public sealed record ThreadView(
 public static class MessageDisplay
 {
     /// <summary>"You" for the reader, "Patient · name" for the patient, the colleague's name otherwise.</summary>
-    public static string SenderLabel(MessageItem message) => message switch
+    public static string SenderLabel(MessageView message) => message switch
     {
         { FromMe: true } => "You",
         { SenderKind: SenderKind.Patient } => string.IsNullOrWhiteSpace(message.SenderName) ? "Patient" : $"Patient · {message.SenderName}",
         _ => string.IsNullOrWhiteSpace(message.SenderName) ? "Care team" : message.SenderName,
     };
 
-    public static string CssClass(MessageItem message) =>
+    public static string CssClass(MessageView message) =>
         "message" + (message.FromMe ? " message--mine" : string.Empty)
         + (message.SenderKind == SenderKind.Patient ? " message--patient" : string.Empty);
 

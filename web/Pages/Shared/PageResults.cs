@@ -1,4 +1,4 @@
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -21,13 +21,17 @@ public static class PageResults
         _ => page.StatusCode(problem.Status),
     };
 
-    /// <summary>Puts the service's field errors beside this form's fields; field names match case-insensitively.</summary>
+    /// <summary>
+    /// Puts the service's field errors beside this form's fields. The service names a field by its
+    /// JSON name (<c>topic</c>), the form by its model-state key (<c>Form.Topic</c>): they match on the
+    /// key's last part, case-insensitively. An error for a field the form does not show is said at the top.
+    /// </summary>
     public static void AddProblem(this ModelStateDictionary modelState, ApiProblem problem, params string[] fields)
     {
         var placed = false;
         foreach (var (key, messages) in problem.Errors)
         {
-            var field = fields.FirstOrDefault(f => string.Equals(f, key, StringComparison.OrdinalIgnoreCase)) ?? string.Empty;
+            var field = fields.FirstOrDefault(f => string.Equals(f[(f.LastIndexOf('.') + 1)..], key, StringComparison.OrdinalIgnoreCase)) ?? string.Empty;
             foreach (var message in messages)
             {
                 modelState.AddModelError(field, message);

@@ -1,4 +1,5 @@
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts.Conversations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -11,26 +12,24 @@ namespace CareMessaging.Web.Pages.Shared;
 /// </summary>
 public sealed class Replies(ConversationsClient conversations)
 {
-    public const int MaxBodyLength = 5000;
-
     public const string EmptyMessage = "Write a message before sending.";
 
-    public static readonly string TooLongMessage = $"A message can be at most {MaxBodyLength} characters.";
+    public static readonly string TooLongMessage = $"A message can be at most {ConversationLimits.BodyMaxLength} characters.";
 
     public async Task<ReplyOutcome> SendAsync(Guid conversationId, string? body, Guid clientMessageId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body))
         {
-            return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, EmptyMessage, null, ApiProblem.Empty));
+            return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, EmptyMessage, null, ApiProblem.NoErrors));
         }
 
-        if (body.Length > MaxBodyLength)
+        if (body.Length > ConversationLimits.BodyMaxLength)
         {
-            return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, TooLongMessage, null, ApiProblem.Empty));
+            return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, TooLongMessage, null, ApiProblem.NoErrors));
         }
 
         var id = clientMessageId == Guid.Empty ? Guid.NewGuid() : clientMessageId;
-        var sent = await conversations.SendAsync(conversationId, new SendMessageRequest(body, id), cancellationToken);
+        var sent = await conversations.SendAsync(conversationId, new SendMessageRequest(body, id.ToString()), cancellationToken);
         return sent.Succeeded ? new ReplyOutcome(sent.Value, null) : ReplyOutcome.Refused(sent.Problem!);
     }
 
@@ -75,7 +74,7 @@ public interface IThreadPage
 }
 
 /// <summary>The reply as stored, or the problem with a sentence for the writer.</summary>
-public sealed record ReplyOutcome(MessageItem? Message, ApiProblem? Problem)
+public sealed record ReplyOutcome(MessageView? Message, ApiProblem? Problem)
 {
     public bool Succeeded => Problem is null;
 

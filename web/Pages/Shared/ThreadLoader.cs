@@ -1,4 +1,5 @@
-using CareMessaging.Web.Api;
+using CareMessaging.Clients;
+using CareMessaging.Contracts.Conversations;
 
 namespace CareMessaging.Web.Pages.Shared;
 
@@ -15,7 +16,7 @@ public sealed partial class ThreadLoader(ConversationsClient conversations, ILog
 
         var thread = loaded.Value!;
         var messages = thread.Messages.Items;
-        ConversationSummary conversation = thread;
+        ConversationListItem conversation = thread;
         if (messages.Count > 0 && (conversation.UnreadCount > 0 || messages[^1].Sequence > thread.ReadUpToSequence))
         {
             // Opening a conversation reads it: the horizon moves to the latest message shown.
@@ -30,8 +31,7 @@ public sealed partial class ThreadLoader(ConversationsClient conversations, ILog
             }
         }
 
-        return new ApiResult<ThreadView>(
-            new ThreadView(conversation, messages, thread.Messages.NextBefore, forStaff, backUrl), null);
+        return ApiResult<ThreadView>.Success(new ThreadView(conversation, messages, thread.Messages.NextBefore, forStaff, backUrl));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Marking conversation {ConversationId} read answered {Status}")]

@@ -1,6 +1,8 @@
-// Requests from the page's scripts to the web app and, through the gateway, to the APIs.
-// Every request says it comes from a script, so the server answers with a status code
-// instead of a page or a redirect; a lost session sends the browser to sign in again.
+// Requests from the page's scripts. Everything the page shows comes from the web app, as
+// server-rendered fragments posted or fetched with the web app's anti-forgery token; the gateway
+// itself is asked only for the session (/api/session), the hub (/hubs) and sign-out
+// (docs/decisions/0046). Every request says it comes from a script, so the server answers with a
+// status code instead of a page or a redirect; a lost session sends the browser to sign in again.
 
 export const FETCH_HEADER = 'X-CareMessaging-Fetch';
 
@@ -23,7 +25,7 @@ export function antiforgeryToken() {
         ?? '';
 }
 
-/** The gateway's own anti-forgery token (from GET /api/session, mirrored in the XSRF-TOKEN cookie), for /api, /hubs and /signout. */
+/** The gateway's own anti-forgery token (from GET /api/session, mirrored in the XSRF-TOKEN cookie), for the hub's negotiation and /signout. */
 export function gatewayCsrfToken() {
     const cookie = document.cookie.split('; ').find(entry => entry.startsWith('XSRF-TOKEN='));
     return cookie ? decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) : '';
@@ -44,11 +46,6 @@ export function sessionInfo({ refresh = false } = {}) {
             .catch(() => null);
     }
     return session;
-}
-
-export function gatewayHeaders() {
-    const token = gatewayCsrfToken();
-    return token ? { 'X-CSRF-TOKEN': token } : {};
 }
 
 async function send(url, options, background) {
@@ -86,7 +83,6 @@ export function postForm(url, body, { background = false, signal } = {}) {
             [FETCH_HEADER]: '1',
             Accept: 'text/html, application/json',
             RequestVerificationToken: antiforgeryToken(),
-            ...gatewayHeaders(),
             ...activityHeaders(background),
         },
         signal,

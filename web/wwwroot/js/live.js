@@ -1,6 +1,6 @@
 // The live connection to the Notification service's hub, through the gateway. Pushes carry
-// ids and counts only; the page fetches what it shows from the server.
-import { debounce, gatewayCsrfToken, getJson, sessionInfo } from './http.js';
+// ids and counts only; the page fetches what it shows from the web app, rendered on the server.
+import { debounce, gatewayCsrfToken, getHtml, parseFragment, sessionInfo } from './http.js';
 
 export function connectNotifications() {
     const events = new EventTarget();
@@ -57,9 +57,27 @@ export function connectNotifications() {
     return events;
 }
 
-/** The sidebar's unread badge: the pushed total, and a fresh count whenever the connection (re)starts. */
+/**
+ * Asks the web app for a fragment again after a push and puts it in place of the element it
+ * renders; answers the new element, or null when the server did not answer with one. Set off by
+ * a push, not by the user: a background request.
+ */
+async function refreshFragment(element, url, selector) {
+    const response = await getHtml(url, undefined, { background: true });
+    if (!response.ok) {
+        return null;
+    }
+    const fresh = parseFragment(await response.text()).querySelector(selector);
+    if (!fresh || !element.isConnected) {
+        return null;
+    }
+    element.replaceWith(fresh);
+    return fresh;
+}
+
+/** The sidebar's unread badge: the pushed total, and the web app's badge whenever the connection (re)starts. */
 export function initUnreadBadge(live) {
-    const badge = document.querySelector('[data-unread-badge]');
+    let badge = document.querySelector('[data-unread-badge]');
     if (!badge) {
         return;
     }
@@ -73,9 +91,10 @@ export function initUnreadBadge(live) {
     live.addEventListener('unreadChanged', event => show(event.detail?.total));
     live.addEventListener('reconnected', async () => {
         try {
-            const response = await getJson('/api/notifications/unread', undefined, { background: true });
-            if (response.ok) {
-                show((await response.json()).total);
+            const fresh = await refreshFragment(badge, badge.dataset.unreadUrl, '[data-unread-badge]');
+            if (fresh) {
+                badge = fresh;
+                badge.dataset.total = badge.textContent.trim();
             }
         } catch {
             // The badge keeps its last value until the next push.
@@ -83,27 +102,19 @@ export function initUnreadBadge(live) {
     });
 }
 
-/** The four dashboard cards, fetched again from the Stats service after every push. */
+/** The four dashboard cards, rendered again by the web app from the Stats service after every push. */
 export function initStatsCards(live) {
-    const cards = document.querySelector('[data-stats]');
+    let cards = document.querySelector('[data-stats]');
     if (!cards) {
         return;
     }
-    const format = new Intl.NumberFormat();
     const refresh = async () => {
         try {
-            const response = await getJson('/api/stats', undefined, { background: true });
-            if (!response.ok) {
-                return;
+            const fresh = await refreshFragment(cards, cards.dataset.statsUrl, '[data-stats]');
+            if (fresh) {
+                cards = fresh;
+                cards.dataset.refreshed = String(Date.now());
             }
-            const figures = await response.json();
-            for (const element of cards.querySelectorAll('[data-stat]')) {
-                const value = figures[element.dataset.stat];
-                if (typeof value === 'number') {
-                    element.textContent = format.format(value);
-                }
-            }
-            cards.dataset.refreshed = String(Date.now());
         } catch {
             // Figures stay as they were; the next push tries again.
         }

@@ -68,14 +68,30 @@ export function initThread(live) {
         return added;
     }
 
-    // Set off by a push, not by the user: a background request.
+    // Set off by a push, not by the user: background requests. The web app answers the messages
+    // after the last one shown, a page at a time; a full page names where the next one starts
+    // (X-Later-After), so a burst larger than a page arrives whole.
     async function fetchNewer() {
-        const response = await getHtml(`${thread.dataset.messagesUrl}&after=${lastSequence()}`, undefined, { background: true });
-        if (!response.ok) {
-            return;
-        }
         const wasAtBottom = atBottom();
-        const added = append(parseFragment(await response.text()));
+        const added = [];
+        let after = lastSequence();
+        try {
+            for (;;) {
+                const response = await getHtml(`${thread.dataset.messagesUrl}&after=${after}`, undefined, { background: true });
+                if (!response.ok) {
+                    break;
+                }
+                added.push(...append(parseFragment(await response.text())));
+                const next = Number(response.headers.get('X-Later-After'));
+                // The last page, or one that brought the thread no further.
+                if (!next || next <= after) {
+                    break;
+                }
+                after = next;
+            }
+        } catch {
+            // What arrived is shown; the next push or reconnection fetches the rest.
+        }
         const fromOthers = added.filter(item => !item.classList.contains('message--mine'));
         if (fromOthers.length === 0) {
             return;
@@ -91,7 +107,9 @@ export function initThread(live) {
         }
     }
 
-    const fetchNewerSoon = debounce(fetchNewer, 100);
+    // One fetch at a time, so that pages are appended in order.
+    let newer = Promise.resolve();
+    const fetchNewerSoon = debounce(() => { newer = newer.then(fetchNewer, fetchNewer); }, 100);
     live.addEventListener('messageArrived', event => {
         if (event.detail?.conversationId === conversationId && Number(event.detail.sequence ?? Infinity) > lastSequence()) {
             fetchNewerSoon();
