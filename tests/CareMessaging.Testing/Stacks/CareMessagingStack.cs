@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using CareMessaging.AppHost.Security;
 using CareMessaging.Contracts;
+using Microsoft.IdentityModel.Tokens;
 using Xunit;
 
 namespace CareMessaging.Testing;
@@ -59,6 +62,33 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
         var client = App.CreateHttpClient(ResourceNames.Gateway, "http");
         client.Timeout = TestTimeouts.Request;
         return client;
+    }
+
+    /// <summary>The Identity service's signing key and client secrets, which the AppHost generated into this stack's state folder.</summary>
+    public LocalIdentitySecrets IdentitySecrets =>
+        LocalIdentitySecrets.OpenFile(Path.Combine(StateDirectory, AppHost.Security.IdentitySecrets.FileName));
+
+    /// <summary>The issuer the Identity service names in its tokens: the public address users sign in at.</summary>
+    public string IdentityIssuer
+    {
+        get
+        {
+            using var gateway = CreateGatewayClient();
+            return $"{gateway.BaseAddress!.GetLeftPart(UriPartial.Authority)}/identity/";
+        }
+    }
+
+    /// <summary>
+    /// Tokens for <paramref name="audience"/> as the Identity service would sign them, with its
+    /// real key and issuer, to probe what each service accepts.
+    /// </summary>
+    public TestTokens IdentityTokens(string audience)
+    {
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(IdentitySecrets.SigningKey), out _);
+        // The Identity service names its key by a hash of the public modulus (see OidcServer).
+        var keyId = Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportParameters(false).Modulus!))[..16];
+        return new TestTokens(audience, IdentityIssuer, new RsaSecurityKey(rsa) { KeyId = keyId });
     }
 
     public async Task DisposeAsync()
