@@ -21,7 +21,7 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
     [Fact]
     public async Task Patient_name_birth_date_topic_bodies_and_search_terms_appear_in_no_log_and_no_audit_record()
     {
-        var patient = SeedPatient.Load("cardiology");
+        var patient = PatientNamedLikeNoStaffMember("cardiology");
         var nurse = DemoUsers.InTeam("cardiology", Roles.Nurse)[0];
         var otherTeam = DemoUsers.Staff.First(s => s.Role != Roles.Patient && !s.CareTeams.Contains("cardiology"));
         var marker = $"qx{Guid.NewGuid():N}"[..14];
@@ -76,12 +76,12 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
         // The patient: a wrong password, a name typed as the user name, then a reply from the portal.
         using (var mistyped = GatewayBrowser.For(stack))
         {
-            Assert.False((await mistyped.TrySignInAsync(patient.UserName, secrets.WrongPassword)).SignedIn);
+            Assert.False((await mistyped.TrySignInAsync(patient.User.UserName, secrets.WrongPassword)).SignedIn);
             Assert.False((await mistyped.TrySignInAsync($"{patient.GivenName} {patient.FamilyName}", secrets.WrongPassword)).SignedIn);
         }
 
         using var portal = GatewayBrowser.For(stack);
-        await portal.SignInAsync(patient.UserName, DemoUsers.Password);
+        await portal.SignInAsync(patient.User.UserName, DemoUsers.Password);
         await new WebForms(portal.Client).PostAsync($"/portal/{conversationId}", $"/portal/{conversationId}?handler=Send",
             new() { ["Body"] = secrets.PatientReply, ["ClientMessageId"] = Guid.NewGuid().ToString() }, HttpStatusCode.OK);
 
@@ -97,7 +97,7 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
         await officer.SignInAsync(DemoUsers.ComplianceOfficer.UserName, DemoUsers.Password);
         await Eventually.Until(
             () => officer.Client.GetStringAsync($"/api/audit/records?patientId={patient.PatientId}&pageSize=200"),
-            text => text.Contains(patient.UserId, StringComparison.Ordinal) && text.Contains("message.sent", StringComparison.Ordinal));
+            text => text.Contains(patient.User.UserId, StringComparison.Ordinal) && text.Contains("message.sent", StringComparison.Ordinal));
         var range = $"from={Uri.EscapeDataString(startedAt.AddMinutes(-1).ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}";
         var trail = await officer.Client.GetStringAsync($"/api/audit/export?{range}&format=ndjson");
         Assert.Contains(conversationId.ToString(), trail, StringComparison.Ordinal);
@@ -115,7 +115,21 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
         Assert.True(leaks.Count == 0, $"Patient data in logs:{Environment.NewLine}{string.Join(Environment.NewLine, leaks.Take(40))}");
     }
 
-    private static Dictionary<string, string> NewConversation(SeedPatient patient, string topic, string body) => new()
+    /// <summary>
+    /// The care team's patient whose names occur least in everyday words: the last one seeded whose
+    /// names no staff member shares, leaving out the last four, whom the authenticator tests enrol
+    /// (this test signs in with a password only).
+    /// </summary>
+    private static DemoPatient PatientNamedLikeNoStaffMember(string careTeam)
+    {
+        var seed = DemoSeed.Current;
+        var staffNames = string.Join(' ', seed.Staff.Select(s => $"{s.UserName} {s.DisplayName}"));
+        return seed.Patients.Take(seed.Patients.Count - 4).Last(p => p.CareTeam == careTeam && p.HasPortalAccount
+            && !staffNames.Contains(p.GivenName, StringComparison.OrdinalIgnoreCase)
+            && !staffNames.Contains(p.FamilyName, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static Dictionary<string, string> NewConversation(DemoPatient patient, string topic, string body) => new()
     {
         ["Form.PatientId"] = patient.PatientId,
         ["Form.Topic"] = topic,
@@ -131,7 +145,7 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
     }
 
     /// <summary>What must never be logged, and how to recognise each in a line.</summary>
-    private sealed class Secrets(SeedPatient patient, string marker)
+    private sealed class Secrets(DemoPatient patient, string marker)
     {
         public string Topic { get; } = $"Ankle swelling after new tablets {marker}t";
 
@@ -169,25 +183,6 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
             date.ToString("yyyy-MM-dd"), date.ToString("dd/MM/yyyy"), date.ToString("MM/dd/yyyy"),
             date.ToString("M/d/yyyy"), date.ToString("d MMMM yyyy"), date.ToString("MMMM d, yyyy"),
         ];
-    }
-
-    /// <summary>A demo patient as the seed describes them, with the date of birth the profile shows.</summary>
-    private sealed record SeedPatient(string PatientId, string GivenName, string FamilyName, DateOnly DateOfBirth, string CareTeam, string UserId, string UserName)
-    {
-        /// <summary>
-        /// The care team's patient whose names occur least in everyday words: the last one seeded,
-        /// leaving out the last four, whom the authenticator tests enrol (this test signs in with a password only).
-        /// </summary>
-        public static SeedPatient Load(string careTeam)
-        {
-            var path = Path.Combine(AppContext.BaseDirectory, "seed", "demo-seed.json");
-            using var seed = JsonDocument.Parse(File.ReadAllText(path));
-            var patients = seed.RootElement.GetProperty("patients").Deserialize<List<SeedPatient>>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-            var staffNames = seed.RootElement.GetProperty("staff").GetRawText();
-            return patients.Take(patients.Count - 4).Last(p => p.CareTeam == careTeam
-                && !staffNames.Contains(p.GivenName, StringComparison.OrdinalIgnoreCase)
-                && !staffNames.Contains(p.FamilyName, StringComparison.OrdinalIgnoreCase));
-        }
     }
 
     /// <summary>Posts Razor Pages forms as a browser would: the anti-forgery token taken from the page the form is on.</summary>
