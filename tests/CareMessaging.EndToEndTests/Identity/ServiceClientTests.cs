@@ -5,11 +5,7 @@ using System.Text.Json;
 using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
 using CareMessaging.ServiceDefaults;
-using CareMessaging.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,22 +92,20 @@ public sealed class ServiceClientTests(CareMessagingStack stack)
     }
 
     /// <summary>A minimal service with ServiceDefaults' bearer validation for <paramref name="audience"/> and one read-model endpoint.</summary>
-    private async Task<Callee> StartCalleeAsync(string audience)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(AuthenticationSettings());
-        builder.AddDefaultAuthentication(audience);
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapGet("/api/conversations/internal/read-model", (ClaimsPrincipal caller) =>
-            TypedResults.Ok(new { client = caller.FindFirst(CareMessagingClaims.Subject)?.Value }))
-            .RequireAuthorization(Policies.ReadModelExport);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Callee(app, new Uri(address));
-    }
+    private Task<LoopbackServer> StartCalleeAsync(string audience) => LoopbackServer.StartAsync(
+        app =>
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapGet("/api/conversations/internal/read-model", (ClaimsPrincipal caller) =>
+                TypedResults.Ok(new { client = caller.FindFirst(CareMessagingClaims.Subject)?.Value }))
+                .RequireAuthorization(Policies.ReadModelExport);
+        },
+        builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(AuthenticationSettings());
+            builder.AddDefaultAuthentication(audience);
+        });
 
     private ServiceProvider CallerServices(string clientId, string secret, string scope, Uri callee, CountingHandler tokenRequests)
     {
@@ -126,11 +120,6 @@ public sealed class ServiceClientTests(CareMessagingStack stack)
         services.AddHttpClient(ServiceClients.TokenHttpClientName).AddHttpMessageHandler(() => tokenRequests);
         services.AddHttpClient("conversation", http => http.BaseAddress = callee).AddServiceClientToken();
         return services.BuildServiceProvider();
-    }
-
-    private sealed record Callee(WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
     }
 
     /// <summary>Counts the token requests (discovery documents aside).</summary>
