@@ -9,16 +9,11 @@ using CareMessaging.Conversation.Benchmarks;
 using CareMessaging.Conversation.Encryption;
 using CareMessaging.Testing;
 using HdrHistogram;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 
 // Measures the Conversation API at hospital scale: 100k conversations and 1M messages in a real
@@ -35,8 +30,7 @@ await using var infrastructure = await InfrastructureStack.StartAsync(state.Path
 var database = await infrastructure.GetConnectionStringAsync(ResourceNames.ConversationDb);
 var broker = await infrastructure.GetConnectionStringAsync(ResourceNames.Messaging);
 
-var signingKey = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "bench" };
-const string Issuer = "https://identity.caremessaging.bench";
+var tokens = new TestTokens(ResourceNames.Conversation, "https://identity.caremessaging.bench/", TestTokens.NewSigningKey("bench"));
 var encryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 await using var factory = new WebApplicationFactory<ConversationService::Program>().WithWebHostBuilder(web =>
 {
@@ -49,17 +43,7 @@ await using var factory = new WebApplicationFactory<ConversationService::Program
     web.UseSetting("Encryption:Keys:bench", encryptionKey);
     web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
         .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", Environment.GetEnvironmentVariable("BENCH_SHOW_SQL") == "1" ? LogLevel.Information : LogLevel.Warning));
-    web.ConfigureTestServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-    {
-        options.Authority = null;
-        options.MetadataAddress = string.Empty;
-        var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
-        configuration.SigningKeys.Add(signingKey);
-        options.Configuration = configuration;
-        options.TokenValidationParameters.ValidIssuer = Issuer;
-        options.TokenValidationParameters.ValidAudience = ResourceNames.Conversation;
-        options.TokenValidationParameters.IssuerSigningKey = signingKey;
-    }));
+    web.ConfigureTestServices(tokens.Trust);
 });
 using var client = factory.CreateClient();
 
@@ -71,20 +55,7 @@ var fields = new ProtectedFields(new KeyRing(Options.Create(new EncryptionOption
 await data.LoadAsync(database, fields, new HashSet<int> { 0, 1 }, measuredStaff);
 Console.WriteLine($"Loaded in {load.Elapsed.TotalSeconds:F0} s; {await CountAsync("messages"):N0} messages, {data.VisibleConversations.Count:N0} conversations visible to the measured clinician (2 of {Teams} teams).");
 
-var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-{
-    Issuer = Issuer,
-    Audience = ResourceNames.Conversation,
-    Expires = DateTime.UtcNow.AddHours(2),
-    Claims = new Dictionary<string, object>
-    {
-        [CareMessagingClaims.Subject] = measuredStaff,
-        [CareMessagingClaims.Role] = Roles.Clinician,
-        [CareMessagingClaims.Name] = "Bench Clinician",
-        [CareMessagingClaims.CareTeam] = new[] { data.TeamId(0), data.TeamId(1) },
-    },
-    SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.RsaSha256),
-});
+var token = tokens.Person(measuredStaff, Roles.Clinician, [data.TeamId(0), data.TeamId(1)], name: "Bench Clinician", lifetime: TimeSpan.FromHours(2));
 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
 var random = new Random(7);

@@ -1,12 +1,7 @@
-using System.Security.Cryptography;
-using CareMessaging.Contracts;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using CareMessaging.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CareMessaging.EventsBench;
@@ -15,8 +10,8 @@ namespace CareMessaging.EventsBench;
 internal sealed class BenchHost<TEntryPoint>(string audience, IReadOnlyDictionary<string, string?> settings)
     : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
-    private const string Issuer = "https://identity.caremessaging.bench/";
-    private static readonly RsaSecurityKey Key = new(RSA.Create(2048));
+    private static readonly SecurityKey Key = TestTokens.NewSigningKey("bench");
+    private readonly TestTokens _tokens = new(audience, "https://identity.caremessaging.bench/", Key);
 
     static BenchHost()
     {
@@ -25,14 +20,7 @@ internal sealed class BenchHost<TEntryPoint>(string audience, IReadOnlyDictionar
         Environment.SetEnvironmentVariable($"ASPNETCORE_TEST_CONTENTROOT_{assembly}", AppContext.BaseDirectory);
     }
 
-    public string Token(string userId, string role) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = Issuer,
-        Audience = audience,
-        Claims = new Dictionary<string, object> { [CareMessagingClaims.Subject] = userId, [CareMessagingClaims.Role] = role },
-        Expires = DateTime.UtcNow.AddHours(1),
-        SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
-    });
+    public string Token(string userId, string role) => _tokens.Person(userId, role, lifetime: TimeSpan.FromHours(1));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -44,14 +32,6 @@ internal sealed class BenchHost<TEntryPoint>(string audience, IReadOnlyDictionar
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-        {
-            options.Authority = null;
-            var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
-            configuration.SigningKeys.Add(Key);
-            options.Configuration = configuration;
-            options.TokenValidationParameters.ValidIssuer = Issuer;
-            options.TokenValidationParameters.IssuerSigningKey = Key;
-        }));
+        builder.ConfigureTestServices(_tokens.Trust);
     }
 }

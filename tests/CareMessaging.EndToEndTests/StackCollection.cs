@@ -1,5 +1,3 @@
-using CareMessaging.Testing;
-
 namespace CareMessaging.EndToEndTests;
 
 /// <summary>Every end-to-end test shares one running stack: starting it is the expensive part.</summary>

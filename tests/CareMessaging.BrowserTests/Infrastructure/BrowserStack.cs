@@ -1,4 +1,3 @@
-using CareMessaging.Testing;
 using Microsoft.Playwright;
 
 namespace CareMessaging.BrowserTests.Infrastructure;
@@ -18,7 +17,7 @@ public sealed class BrowserStack : IAsyncLifetime
 
     public CareMessagingStack Stack { get; } = new();
 
-    public DemoSeed Seed { get; } = DemoSeed.Load();
+    public DemoSeed Seed => DemoSeed.Current;
 
     public Uri GatewayAddress { get; private set; } = default!;
 

@@ -22,8 +22,7 @@ public sealed class ProfileTests(BrowserStack browser)
         await page.WaitForURLAsync($"**/patients/{patientId}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(patientName);
         await Expect(page.Locator("[data-profile-patient-id]")).ToHaveTextAsync(patientId);
-        var born = DateOnly.Parse(seeded.DateOfBirth, System.Globalization.CultureInfo.InvariantCulture);
-        await Expect(page.Locator("[data-profile-dob]")).ToHaveTextAsync(born.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("[data-profile-dob]")).ToHaveTextAsync(seeded.DateOfBirth.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator("[data-profile-care-team]")).ToHaveTextAsync("Cardiology");
 
         var profile = await Api.GetJsonAsync(context, $"/api/patients/{patientId}");

@@ -53,7 +53,7 @@ public sealed class AccessRulesTests(ConversationServiceFixture fixture)
     public async Task Other_roles_see_no_conversations_and_get_404_on_each(string role)
     {
         var (_, id, _) = await StartAsync();
-        using var client = fixture.Client(fixture.Tokens.OtherRole($"user-{Guid.NewGuid():N}", role));
+        using var client = fixture.Client(fixture.Tokens.Person($"user-{Guid.NewGuid():N}", role));
 
         Assert.Empty((await client.ListAsync()).Items);
         Assert.Equal(0, (await (await client.GetAsync("/api/conversations/summary")).ReadAsync<DashboardCounts>()).TotalConversations);
@@ -105,7 +105,7 @@ public sealed class AccessRulesTests(ConversationServiceFixture fixture)
     public async Task A_token_signed_by_someone_else_is_401()
     {
         var team = await fixture.CreateTeamAsync();
-        var forged = new TestTokens().Staff(team.StaffIds[0], [team.Id]);
+        var forged = new TestTokens(ResourceNames.Conversation).Staff(team.StaffIds[0], [team.Id]);
 
         var response = await fixture.Client(forged).GetAsync("/api/conversations");
 

@@ -1,13 +1,9 @@
 extern alias ConversationService;
 
-using CareMessaging.Contracts;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace CareMessaging.Conversation.Tests.Infrastructure;
 
@@ -31,17 +27,6 @@ public sealed class ConversationApiFactory(TestTokens tokens, IReadOnlyDictionar
             // The outage test makes the bus complain on purpose.
             .AddFilter("MassTransit", LogLevel.Error));
 
-        builder.ConfigureTestServices(services =>
-            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-            {
-                options.Authority = null;
-                options.MetadataAddress = string.Empty;
-                var configuration = new OpenIdConnectConfiguration { Issuer = TestTokens.Issuer };
-                configuration.SigningKeys.Add(tokens.SigningKey);
-                options.Configuration = configuration;
-                options.TokenValidationParameters.ValidIssuer = TestTokens.Issuer;
-                options.TokenValidationParameters.ValidAudience = ResourceNames.Conversation;
-                options.TokenValidationParameters.IssuerSigningKey = tokens.SigningKey;
-            }));
+        builder.ConfigureTestServices(tokens.Trust);
     }
 }

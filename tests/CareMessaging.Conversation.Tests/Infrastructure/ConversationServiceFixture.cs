@@ -21,7 +21,7 @@ public sealed class ConversationServiceFixture : IAsyncLifetime
 
     private readonly InfrastructureFixture _infrastructure = new();
 
-    public TestTokens Tokens { get; } = new();
+    public TestTokens Tokens { get; } = new(ResourceNames.Conversation);
 
     public EventRecorder Events { get; } = new();
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Notifications;
-using CareMessaging.Testing;
 
 namespace CareMessaging.EndToEndTests.Events;
 

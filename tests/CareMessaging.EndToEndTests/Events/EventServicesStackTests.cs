@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
-using CareMessaging.Testing;
 using Npgsql;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -42,7 +41,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         await patient.ConnectToHubAsync();
 
         var started = await clinician.StartConversationAsync(patient.User.PatientId!, "Follow-up after chemotherapy", "How are you feeling this week?");
-        var conversationId = started.GetProperty("id").GetGuid();
+        var conversationId = started.Id;
         await nurse.NextUnreadAsync(conversationId);
         await patient.NextUnreadAsync(conversationId);
         var before = new Dictionary<string, long>();
@@ -53,7 +52,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
 
         var sentAt = Stopwatch.GetTimestamp();
         var message = await clinician.SendAsync(conversationId, "Please remember the blood test on Monday.");
-        var messageId = message.GetProperty("id").GetGuid();
+        var messageId = message.Id;
 
         var (nursePush, nurseAt) = await nurse.NextUnreadAsync(conversationId);
         var (patientPush, patientAt) = await patient.NextUnreadAsync(conversationId);
@@ -84,7 +83,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         await using var nurse = await SignedInUser.SignInAsync(stack, Nurse);
         await using var patient = await SignedInUser.SignInAsync(stack, PatientOf(5));
         var started = await patient.StartConversationAsync(patient.User.PatientId!, "Question about side effects", "I have felt dizzy since Tuesday.");
-        var conversationId = started.GetProperty("id").GetGuid();
+        var conversationId = started.Id;
         await clinician.SendAsync(conversationId, "Thank you, we will call you today.");
         var users = new[] { clinician, nurse, patient };
         await AssertUnreadEqualsDatabaseAsync(users);
@@ -130,7 +129,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
                     var patient = patients[random.Next(patients.Count)];
                     var starter = random.Next(2) == 0 ? patient : staff[random.Next(staff.Count)];
                     var started = await starter.StartConversationAsync(patient.User.PatientId!, $"Topic {step}", $"Opening message {step}");
-                    conversations.Add((started.GetProperty("id").GetGuid(), patient));
+                    conversations.Add((started.Id, patient));
                     continue;
                 }
 
@@ -146,7 +145,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
                 }
                 else
                 {
-                    await staff[0].ChangeStatusAsync(id, random.Next(2) == 0 ? "archive" : "reopen");
+                    await staff[0].ChangeStatusAsync(id, random.Next(2) == 0 ? StatusMove.Archive : StatusMove.Reopen);
                 }
             }
 
@@ -174,7 +173,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         await using var officer = await SignedInUser.SignInAsync(stack, DemoUsers.ComplianceOfficer);
         var patient = PatientOf(8);
         var started = await clinician.StartConversationAsync(patient.PatientId!, "Scan results", "Your scan results are in.");
-        var conversationId = started.GetProperty("id").GetGuid();
+        var conversationId = started.Id;
         await clinician.ViewAsync(conversationId);
 
         var records = await Eventually.Until(
@@ -240,7 +239,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         }
         catch (HttpRequestException)
         {
-            await staff.ChangeStatusAsync(id, "reopen");
+            await staff.ChangeStatusAsync(id, StatusMove.Reopen);
             await actor.SendAsync(id, body);
         }
     }

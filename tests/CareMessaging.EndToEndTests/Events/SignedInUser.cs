@@ -1,11 +1,7 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Threading.Channels;
+using CareMessaging.Clients;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Notifications;
-using CareMessaging.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -13,22 +9,28 @@ namespace CareMessaging.EndToEndTests.Events;
 
 /// <summary>
 /// A demo user signed in through the gateway (session cookie, anti-forgery header), calling the
-/// public APIs and, once connected, receiving the notification hub's pushes over the gateway's
-/// WebSocket, on which the gateway relays the session's access token.
+/// public APIs with the services' clients and, once connected, receiving the notification hub's
+/// pushes over the gateway's WebSocket, on which the gateway relays the session's access token.
 /// </summary>
 public sealed class SignedInUser : IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly GatewayBrowser _browser;
-    private readonly Channel<(UnreadChanged Push, long At)> _unread = Channel.CreateUnbounded<(UnreadChanged, long)>();
-    private readonly Channel<(MessageArrived Push, long At)> _arrived = Channel.CreateUnbounded<(MessageArrived, long)>();
     private HubConnection? _hub;
+    private NotificationPushRecorder? _pushes;
 
-    private SignedInUser(DemoUser user, GatewayBrowser browser) => (User, _browser) = (user, browser);
+    private SignedInUser(DemoUser user, GatewayBrowser browser)
+    {
+        (User, _browser) = (user, browser);
+        Conversations = new ConversationsClient(browser.Client);
+    }
 
     public DemoUser User { get; }
 
     public HttpClient Http => _browser.Client;
+
+    public ConversationsClient Conversations { get; }
+
+    private NotificationPushRecorder Pushes => _pushes ?? throw new InvalidOperationException($"{User} is not connected to the hub.");
 
     public static async Task<SignedInUser> SignInAsync(CareMessagingStack stack, DemoUser user)
     {
@@ -55,78 +57,50 @@ public sealed class SignedInUser : IAsyncDisposable
                 options.Cookies = cookies;
             })
             .Build();
-        _hub.On<UnreadChanged>(NotificationPushes.UnreadChangedMethod, push => _unread.Writer.TryWrite((push, Stopwatch.GetTimestamp())));
-        _hub.On<MessageArrived>(NotificationPushes.MessageArrivedMethod, push => _arrived.Writer.TryWrite((push, Stopwatch.GetTimestamp())));
+        _pushes = NotificationPushRecorder.Attach(_hub);
         using var cancellation = new CancellationTokenSource(TestTimeouts.Request);
         await _hub.StartAsync(cancellation.Token);
     }
 
     /// <summary>The next unreadChanged push for the conversation, and when it arrived (a Stopwatch timestamp).</summary>
-    public Task<(UnreadChanged Push, long At)> NextUnreadAsync(Guid conversationId) => NextAsync(_unread, p => p.ConversationId == conversationId);
+    public Task<(UnreadChanged Push, long At)> NextUnreadAsync(Guid conversationId) => Pushes.NextUnreadAsync(conversationId);
 
-    public Task<(MessageArrived Push, long At)> NextArrivalAsync(Guid messageId) => NextAsync(_arrived, p => p.MessageId == messageId);
+    public Task<(MessageArrived Push, long At)> NextArrivalAsync(Guid messageId) => Pushes.NextArrivalAsync(messageId);
 
-    public async Task<JsonElement> StartConversationAsync(string patientId, string topic, string body) =>
-        await ReadAsync(await Http.PostAsJsonAsync("/api/conversations", new { patientId, topic, body, clientMessageId = Guid.NewGuid().ToString() }));
+    public Task<ConversationThread> StartConversationAsync(string patientId, string topic, string body) =>
+        Conversations.StartAsync(new StartConversationRequest(patientId, topic, body, Guid.NewGuid().ToString())).OrThrowAsync();
 
-    public async Task<JsonElement> SendAsync(Guid conversationId, string body) =>
-        await ReadAsync(await Http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { body, clientMessageId = Guid.NewGuid().ToString() }));
+    public Task<MessageView> SendAsync(Guid conversationId, string body) =>
+        Conversations.SendAsync(conversationId, new SendMessageRequest(body, Guid.NewGuid().ToString())).OrThrowAsync();
 
     /// <summary>Opens the thread (an access event) and returns it.</summary>
-    public async Task<JsonElement> ViewAsync(Guid conversationId) => await ReadAsync(await Http.GetAsync($"/api/conversations/{conversationId}"));
+    public Task<ConversationThread> ViewAsync(Guid conversationId) => Conversations.GetAsync(conversationId).OrThrowAsync();
 
     /// <summary>Opens the thread and marks everything in it read.</summary>
     public async Task ReadAllAsync(Guid conversationId)
     {
         var thread = await ViewAsync(conversationId);
-        var latest = thread.GetProperty("messages").GetProperty("items").EnumerateArray().MaxBy(m => m.GetProperty("sequence").GetInt64());
-        await ReadAsync(await Http.PostAsJsonAsync($"/api/conversations/{conversationId}/read", new { upToMessageId = latest.GetProperty("id").GetString() }));
+        var latest = thread.Messages.Items.MaxBy(m => m.Sequence)!;
+        await Conversations.MarkReadAsync(conversationId, latest.Id).OrThrowAsync();
     }
 
-    public async Task ChangeStatusAsync(Guid conversationId, string action) =>
-        await ReadAsync(await Http.PostAsync($"/api/conversations/{conversationId}/{action}", null));
+    public Task ChangeStatusAsync(Guid conversationId, StatusMove move) => Conversations.ChangeStatusAsync(conversationId, move).OrThrowAsync();
 
-    public async Task<UnreadSummary?> TryGetUnreadAsync()
-    {
-        using var response = await Http.GetAsync("/api/notifications/unread");
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<UnreadSummary>(Json) : null;
-    }
+    /// <summary>The badge's figures, or null while the Notification service answers with an error.</summary>
+    public async Task<UnreadSummary?> TryGetUnreadAsync() => (await new NotificationsClient(Http).UnreadAsync()).Value;
 
-    public async Task<DashboardCounts> GetSummaryAsync() =>
-        (await Http.GetFromJsonAsync<DashboardCounts>("/api/conversations/summary", Json))!;
+    public Task<DashboardCounts> GetSummaryAsync() => Conversations.SummaryAsync().OrThrowAsync();
 
     /// <summary>The four figures of GET /api/stats, or null while it answers with an error.</summary>
-    public async Task<DashboardCounts?> TryGetStatsAsync()
-    {
-        using var response = await Http.GetAsync("/api/stats");
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<DashboardCounts>(Json) : null;
-    }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
-    {
-        using (response)
+    public async Task<DashboardCounts?> TryGetStatsAsync() => (await new StatsClient(Http).GetAsync()).Value is { } stats
+        ? new DashboardCounts
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            }
-
-            return response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+            TotalConversations = stats.TotalConversations,
+            UnreadMessages = stats.UnreadMessages,
+            UniquePatients = stats.UniquePatients,
+            TotalMessages = stats.TotalMessages,
         }
-    }
-
-    private static async Task<(T Push, long At)> NextAsync<T>(Channel<(T Push, long At)> channel, Func<T, bool> match)
-    {
-        using var cancellation = new CancellationTokenSource(TestTimeouts.EventDelivery);
-        while (true)
-        {
-            var item = await channel.Reader.ReadAsync(cancellation.Token);
-            if (match(item.Push))
-            {
-                return item;
-            }
-        }
-    }
+        : null;
 
     public async ValueTask DisposeAsync()
     {
@@ -136,22 +110,5 @@ public sealed class SignedInUser : IAsyncDisposable
         }
 
         _browser.Dispose();
-    }
-}
-
-/// <summary>Polls until a condition holds or the event-delivery deadline passes; returns the last value either way.</summary>
-internal static class Eventually
-{
-    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TestTimeouts.EventDelivery);
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-            value = await read();
-        }
-
-        return value;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 using Npgsql;
 using StackExchange.Redis;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using CareMessaging.Clients;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
+using CareMessaging.Contracts.Conversations;
 using Npgsql;
 
 namespace CareMessaging.EndToEndTests.Foundation;
@@ -18,24 +18,13 @@ public sealed class MessagingTests(CareMessagingStack stack)
         using var client = await GatewaySession.SignInAsync(stack, clinician);
 
         // The Conversation service publishes through its outbox; the Audit service consumes.
-        using var response = await client.PostAsJsonAsync("/api/conversations", new
-        {
-            patientId = patient.PatientId,
-            topic = "Broker round trip",
-            body = "Checking that events reach the audit trail.",
-            clientMessageId = Guid.NewGuid().ToString(),
-        });
+        using var response = await client.PostAsJsonAsync(ConversationsClient.ConversationsPath, new StartConversationRequest(
+            patient.PatientId, "Broker round trip", "Checking that events reach the audit trail.", Guid.NewGuid().ToString()));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var conversationId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var conversation = (await response.Content.ReadFromJsonAsync<ConversationThread>(ServiceResponses.Json))!;
 
         var auditDb = await stack.GetConnectionStringAsync(ResourceNames.AuditDb);
-        var deadline = DateTime.UtcNow + TestTimeouts.EventDelivery;
-        long recorded = 0;
-        while (recorded == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-            recorded = await CountRecordsAsync(auditDb, conversationId);
-        }
+        var recorded = await Eventually.Until(() => CountRecordsAsync(auditDb, conversation.Id), count => count > 0);
 
         Assert.True(recorded > 0, "The audit trail never recorded the conversation's events.");
     }

@@ -2,7 +2,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 
 namespace CareMessaging.EndToEndTests.Foundation;
 

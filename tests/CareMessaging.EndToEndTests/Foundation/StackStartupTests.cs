@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 
 namespace CareMessaging.EndToEndTests.Foundation;
 

@@ -1,5 +1,3 @@
-using CareMessaging.Testing;
-
 namespace CareMessaging.EndToEndTests.Identity;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using CareMessaging.Testing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

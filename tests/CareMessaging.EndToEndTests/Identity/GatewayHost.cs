@@ -2,7 +2,6 @@ extern alias gateway;
 
 using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -33,16 +32,15 @@ internal sealed class GatewayHost : WebApplicationFactory<gateway::Program>
     public static async Task<GatewayHost> StartAsync(CareMessagingStack stack, IDictionary<string, string?>? overrides = null)
     {
         var publicAddress = stack.CreateGatewayClient().BaseAddress!;
-        var tokens = new TestTokens(stack);
         var identity = stack.App.GetEndpoint(ResourceNames.Identity, "http").ToString().TrimEnd('/');
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:redis"] = await stack.GetConnectionStringAsync(ResourceNames.Redis),
             ["ConnectionStrings:messaging"] = await stack.GetConnectionStringAsync(ResourceNames.Messaging),
-            ["Oidc:Authority"] = tokens.Issuer,
+            ["Oidc:Authority"] = stack.IdentityIssuer,
             ["Oidc:MetadataAddress"] = $"{identity}/identity/.well-known/openid-configuration",
             ["Oidc:ClientId"] = ResourceNames.Gateway,
-            ["Oidc:ClientSecret"] = tokens.GatewayClientSecret,
+            ["Oidc:ClientSecret"] = stack.IdentitySecrets.GatewayClientSecret,
             ["Oidc:RequireHttpsMetadata"] = "false",
         };
         foreach (var service in new[] { ResourceNames.Identity, ResourceNames.Conversation, ResourceNames.Notification, ResourceNames.Audit, ResourceNames.Stats, ResourceNames.Web })

@@ -3,11 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -31,26 +27,22 @@ internal sealed class HospitalIdentityProvider : IAsyncDisposable
 
     private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "hospital-key" };
     private readonly ConcurrentDictionary<string, (string Nonce, string Challenge)> _codes = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
 
-    public Uri Issuer { get; private set; } = null!;
+    public Uri Issuer => _server?.Address ?? throw new InvalidOperationException("The provider has not started.");
 
     public static async Task<HospitalIdentityProvider> StartAsync()
     {
         var provider = new HospitalIdentityProvider();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapGet("/.well-known/openid-configuration", provider.Discovery);
-        app.MapGet("/jwks", provider.Keys);
-        app.MapGet("/authorize", provider.Authorize);
-        app.MapPost("/token", provider.TokenAsync);
-        app.MapGet("/logout", (string? post_logout_redirect_uri, string? state) =>
-            Results.Redirect($"{post_logout_redirect_uri}?state={Uri.EscapeDataString(state ?? string.Empty)}"));
-        await app.StartAsync();
-        provider._app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        provider.Issuer = new Uri(address.TrimEnd('/') + "/");
+        provider._server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/.well-known/openid-configuration", provider.Discovery);
+            app.MapGet("/jwks", provider.Keys);
+            app.MapGet("/authorize", provider.Authorize);
+            app.MapPost("/token", provider.TokenAsync);
+            app.MapGet("/logout", (string? post_logout_redirect_uri, string? state) =>
+                Results.Redirect($"{post_logout_redirect_uri}?state={Uri.EscapeDataString(state ?? string.Empty)}"));
+        });
         return provider;
     }
 
@@ -140,9 +132,9 @@ internal sealed class HospitalIdentityProvider : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 }

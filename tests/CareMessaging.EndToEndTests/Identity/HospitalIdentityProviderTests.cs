@@ -2,13 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace CareMessaging.EndToEndTests.Identity;
@@ -54,11 +49,7 @@ public sealed class HospitalIdentityProviderTests(CareMessagingStack stack)
     }
 
     /// <summary>Stands in for a service: tells which token it received (issuer and subject only).</summary>
-    private static async Task<Echo> EchoServiceAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+    private static Task<LoopbackServer> EchoServiceAsync() => LoopbackServer.StartAsync(app =>
         app.MapGet("/api/stats/echo", (HttpRequest request) =>
         {
             var header = request.Headers.Authorization.ToString();
@@ -69,14 +60,5 @@ public sealed class HospitalIdentityProviderTests(CareMessagingStack stack)
 
             var token = new JsonWebToken(header["Bearer ".Length..]);
             return Results.Ok(new { issuer = token.Issuer, subject = token.Subject });
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Echo(app, new Uri(address));
-    }
-
-    private sealed record Echo(WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
-    }
+        }));
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 

@@ -5,11 +5,7 @@ using System.Text.Json;
 using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
 using CareMessaging.ServiceDefaults;
-using CareMessaging.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,10 +24,9 @@ public sealed class ServiceClientTests(CareMessagingStack stack)
     [Fact]
     public async Task The_stats_client_reads_a_conversation_read_model_endpoint_with_a_client_credentials_token()
     {
-        var tokens = new TestTokens(stack);
         await using var conversation = await StartCalleeAsync(ResourceNames.Conversation);
         var tokenRequests = new CountingHandler();
-        await using var stats = CallerServices(ResourceNames.Stats, tokens.StatsClientSecret, OAuthScopes.ReadModel, conversation.Address, tokenRequests);
+        await using var stats = CallerServices(ResourceNames.Stats, stack.IdentitySecrets.StatsClientSecret, OAuthScopes.ReadModel, conversation.Address, tokenRequests);
         var client = stats.GetRequiredService<IHttpClientFactory>().CreateClient("conversation");
 
         var first = await client.GetFromJsonAsync<JsonElement>("/api/conversations/internal/read-model");
@@ -45,13 +40,13 @@ public sealed class ServiceClientTests(CareMessagingStack stack)
     [Fact]
     public async Task The_stats_client_reads_the_real_conversation_services_read_model_and_a_user_token_may_not()
     {
-        var tokens = new TestTokens(stack);
         var conversation = stack.App.GetEndpoint(ResourceNames.Conversation, "http");
-        await using var stats = CallerServices(ResourceNames.Stats, tokens.StatsClientSecret, OAuthScopes.ReadModel, conversation, new CountingHandler());
+        await using var stats = CallerServices(ResourceNames.Stats, stack.IdentitySecrets.StatsClientSecret, OAuthScopes.ReadModel, conversation, new CountingHandler());
         var client = stats.GetRequiredService<IHttpClientFactory>().CreateClient("conversation");
         using var direct = new HttpClient { BaseAddress = conversation };
         using var asUser = new HttpRequestMessage(HttpMethod.Get, "/api/conversations/internal/read-model?limit=1");
-        asUser.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.Create(ResourceNames.Conversation));
+        asUser.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", stack.IdentityTokens(ResourceNames.Conversation).For(DemoUsers.InRole(Roles.Clinician)[0]));
 
         var page = await client.GetFromJsonAsync<JsonElement>("/api/conversations/internal/read-model?limit=1");
         using var refused = await direct.SendAsync(asUser);
@@ -63,9 +58,8 @@ public sealed class ServiceClientTests(CareMessagingStack stack)
     [Fact]
     public async Task A_read_model_token_is_refused_by_a_service_it_was_not_issued_for()
     {
-        var tokens = new TestTokens(stack);
         await using var audit = await StartCalleeAsync(ResourceNames.Audit);
-        await using var stats = CallerServices(ResourceNames.Stats, tokens.StatsClientSecret, OAuthScopes.ReadModel, audit.Address, new CountingHandler());
+        await using var stats = CallerServices(ResourceNames.Stats, stack.IdentitySecrets.StatsClientSecret, OAuthScopes.ReadModel, audit.Address, new CountingHandler());
         var client = stats.GetRequiredService<IHttpClientFactory>().CreateClient("conversation");
 
         using var response = await client.GetAsync("/api/conversations/internal/read-model");
@@ -92,28 +86,26 @@ public sealed class ServiceClientTests(CareMessagingStack stack)
         {
             ["Authentication:Authority"] = $"{identity}/identity/",
             ["Authentication:MetadataAddress"] = $"{identity}/identity/.well-known/openid-configuration",
-            ["Authentication:Issuer"] = new TestTokens(stack).Issuer,
+            ["Authentication:Issuer"] = stack.IdentityIssuer,
             ["Authentication:RequireHttpsMetadata"] = "false",
         };
     }
 
     /// <summary>A minimal service with ServiceDefaults' bearer validation for <paramref name="audience"/> and one read-model endpoint.</summary>
-    private async Task<Callee> StartCalleeAsync(string audience)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(AuthenticationSettings());
-        builder.AddDefaultAuthentication(audience);
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapGet("/api/conversations/internal/read-model", (ClaimsPrincipal caller) =>
-            TypedResults.Ok(new { client = caller.FindFirst(CareMessagingClaims.Subject)?.Value }))
-            .RequireAuthorization(Policies.ReadModelExport);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Callee(app, new Uri(address));
-    }
+    private Task<LoopbackServer> StartCalleeAsync(string audience) => LoopbackServer.StartAsync(
+        app =>
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapGet("/api/conversations/internal/read-model", (ClaimsPrincipal caller) =>
+                TypedResults.Ok(new { client = caller.FindFirst(CareMessagingClaims.Subject)?.Value }))
+                .RequireAuthorization(Policies.ReadModelExport);
+        },
+        builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(AuthenticationSettings());
+            builder.AddDefaultAuthentication(audience);
+        });
 
     private ServiceProvider CallerServices(string clientId, string secret, string scope, Uri callee, CountingHandler tokenRequests)
     {
@@ -128,11 +120,6 @@ public sealed class ServiceClientTests(CareMessagingStack stack)
         services.AddHttpClient(ServiceClients.TokenHttpClientName).AddHttpMessageHandler(() => tokenRequests);
         services.AddHttpClient("conversation", http => http.BaseAddress = callee).AddServiceClientToken();
         return services.BuildServiceProvider();
-    }
-
-    private sealed record Callee(WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
     }
 
     /// <summary>Counts the token requests (discovery documents aside).</summary>

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 
 namespace CareMessaging.EndToEndTests.Identity;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CareMessaging.Clients;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 
 namespace CareMessaging.EndToEndTests.Identity;
 
@@ -16,9 +16,9 @@ public sealed class TokenRelayTests(CareMessagingStack stack)
         var clinician = DemoUsers.Staff.First(u => u.Role == Roles.Clinician && u.CareTeams.Count == 1 && DemoUsers.PatientsOf(u.CareTeams[0]).Count > 0);
         using var client = await GatewaySession.SignInAsync(stack, clinician);
 
-        var page = await client.GetFromJsonAsync<JsonElement>("/api/conversations?limit=100");
+        var page = await new ConversationsClient(client).ListAsync(limit: 100).OrThrowAsync();
 
-        var teams = page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("careTeamId").GetString()).ToList();
+        var teams = page.Items.Select(c => c.CareTeamId).ToList();
         Assert.NotEmpty(teams);
         Assert.All(teams, team => Assert.Equal(clinician.CareTeams[0], team));
     }
@@ -29,9 +29,9 @@ public sealed class TokenRelayTests(CareMessagingStack stack)
         var patient = DemoUsers.Patients[0];
         using var client = await GatewaySession.SignInAsync(stack, patient);
 
-        var page = await client.GetFromJsonAsync<JsonElement>("/api/conversations?limit=100");
+        var page = await new ConversationsClient(client).ListAsync(limit: 100).OrThrowAsync();
 
-        Assert.All(page.GetProperty("items").EnumerateArray(), c => Assert.Equal(patient.PatientId, c.GetProperty("patientId").GetString()));
+        Assert.All(page.Items, c => Assert.Equal(patient.PatientId, c.PatientId));
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
-using CareMessaging.Testing;
 
 namespace CareMessaging.EndToEndTests.Identity;
 
@@ -49,18 +48,19 @@ public sealed class TokenValidationTests(CareMessagingStack stack)
     public async Task A_service_accepts_only_a_genuine_current_token_for_itself(string service, string document, string prefix)
     {
         _ = document;
-        var tokens = new TestTokens(stack);
+        var tokens = stack.IdentityTokens(service);
+        var clinician = DemoUsers.InRole(Roles.Clinician)[0];
         using var client = stack.App.CreateHttpClient(service, "http");
         var otherAudience = service == ResourceNames.Audit ? ResourceNames.Stats : ResourceNames.Audit;
         var path = prefix + (service == ResourceNames.Identity ? string.Empty : "/token-probe");
 
-        var genuine = await CallAsync(client, path, tokens.Create(service));
-        var tampered = await CallAsync(client, path, TestTokens.Tamper(tokens.Create(service)));
-        var expired = await CallAsync(client, path, tokens.Create(service, expiresIn: TimeSpan.FromMinutes(-10)));
-        var otherService = await CallAsync(client, path, tokens.Create(otherAudience));
-        var otherIssuer = await CallAsync(client, path, tokens.Create(service, issuer: "https://impostor.example/identity/"));
-        var otherKey = await CallAsync(client, path, tokens.Create(service, key: TestTokens.ForeignKey()));
-        var unsigned = await CallAsync(client, path, TestTokens.Unsigned(tokens.Create(service)));
+        var genuine = await CallAsync(client, path, tokens.For(clinician));
+        var tampered = await CallAsync(client, path, TestTokens.Tampered(tokens.For(clinician), "\"clinician\"", "\"admin\""));
+        var expired = await CallAsync(client, path, tokens.For(clinician, lifetime: TimeSpan.FromMinutes(-10)));
+        var otherService = await CallAsync(client, path, tokens.ForAudience(otherAudience).For(clinician));
+        var otherIssuer = await CallAsync(client, path, new TestTokens(service, "https://impostor.example/identity/", tokens.SigningKey).For(clinician));
+        var otherKey = await CallAsync(client, path, new TestTokens(service, tokens.Issuer, TestTokens.NewSigningKey("foreign")).For(clinician));
+        var unsigned = await CallAsync(client, path, TestTokens.Unsigned(tokens.For(clinician)));
 
         Assert.NotEqual(HttpStatusCode.Unauthorized, genuine);
         Assert.Equal(HttpStatusCode.Unauthorized, tampered);
@@ -74,10 +74,10 @@ public sealed class TokenValidationTests(CareMessagingStack stack)
     [Fact]
     public async Task A_bearer_token_sent_by_a_browser_is_not_a_session_at_the_gateway()
     {
-        var tokens = new TestTokens(stack);
+        var token = stack.IdentityTokens(ResourceNames.Stats).For(DemoUsers.InRole(Roles.Clinician)[0]);
         using var gateway = stack.CreateGatewayClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/stats/token-probe");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Create(ResourceNames.Stats));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         using var response = await gateway.SendAsync(request);
 

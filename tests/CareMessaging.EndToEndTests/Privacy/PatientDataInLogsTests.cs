@@ -1,10 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using CareMessaging.Clients;
 using CareMessaging.Contracts;
-using CareMessaging.EndToEndTests.Events;
-using CareMessaging.Testing;
+using CareMessaging.Contracts.Conversations;
 
 namespace CareMessaging.EndToEndTests.Privacy;
 
@@ -16,12 +14,12 @@ namespace CareMessaging.EndToEndTests.Privacy;
 /// term. Ids (patient ID, user ids, conversation ids) and the patient's portal user name may appear.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
+public sealed class PatientDataInLogsTests(CareMessagingStack stack)
 {
     [Fact]
     public async Task Patient_name_birth_date_topic_bodies_and_search_terms_appear_in_no_log_and_no_audit_record()
     {
-        var patient = SeedPatient.Load("cardiology");
+        var patient = PatientNamedLikeNoStaffMember("cardiology");
         var nurse = DemoUsers.InTeam("cardiology", Roles.Nurse)[0];
         var otherTeam = DemoUsers.Staff.First(s => s.Role != Roles.Patient && !s.CareTeams.Contains("cardiology"));
         var marker = $"qx{Guid.NewGuid():N}"[..14];
@@ -31,22 +29,19 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
         // Staff: the New Message picker, a refused topic, then the conversation itself, all through the web app.
         using var staff = GatewayBrowser.For(stack);
         await staff.SignInAsync(nurse.UserName, DemoUsers.Password);
-        var web = new WebForms(staff.Client);
-        await web.PostAsync("/inbox", "/conversations/new?handler=Patients", new() { ["q"] = patient.FamilyName }, HttpStatusCode.OK);
-        using (var refusedForm = await web.PostAsync("/conversations/new", "/conversations/new", NewConversation(patient, secrets.TooLongTopic, secrets.FirstBody), HttpStatusCode.OK))
+        var conversations = new ConversationsClient(staff.Client);
+        (await SubmitAsync(staff, "/inbox", "/conversations/new?handler=Patients", new() { ["q"] = patient.FamilyName })).Dispose();
+        using (var refusedForm = await SubmitAsync(staff, "/conversations/new", "/conversations/new", NewConversation(patient, secrets.TooLongTopic, secrets.FirstBody)))
         {
             Assert.Contains("A topic is 3 to 120 characters.", await refusedForm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        var created = await web.PostAsync("/conversations/new", "/conversations/new", NewConversation(patient, secrets.Topic, secrets.FirstBody), HttpStatusCode.OK);
+        using var created = await SubmitAsync(staff, "/conversations/new", "/conversations/new", NewConversation(patient, secrets.Topic, secrets.FirstBody));
         var conversationId = Guid.Parse(created.RequestMessage!.RequestUri!.Segments[^1]);
 
         // The same refusal through the API, a staff reply, searches by name and topic, the thread and the profile.
-        using (var refused = await staff.Client.PostAsJsonAsync("/api/conversations",
-            new { patientId = patient.PatientId, topic = secrets.TooLongTopic, body = secrets.FirstBody, clientMessageId = Guid.NewGuid().ToString() }))
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        }
+        var refused = await conversations.StartAsync(new StartConversationRequest(patient.PatientId, secrets.TooLongTopic, secrets.FirstBody, Guid.NewGuid().ToString()));
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Problem?.Status);
 
         // Requests the service cannot read or accept: a body of the wrong type next to the topic, a body too long.
         using (var unreadable = new StringContent(
@@ -56,40 +51,40 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
             await ExpectAsync(staff.Client.PostAsync("/api/conversations", unreadable), HttpStatusCode.BadRequest);
         }
 
-        await ExpectAsync(staff.Client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
-            new { body = secrets.StaffReply + new string('x', 5000), clientMessageId = Guid.NewGuid().ToString() }), HttpStatusCode.BadRequest);
-        await ExpectAsync(staff.Client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
-            new { body = secrets.StaffReply, clientMessageId = Guid.NewGuid().ToString() }), HttpStatusCode.Created, HttpStatusCode.OK);
+        var tooLong = await conversations.SendAsync(conversationId, new SendMessageRequest(secrets.StaffReply + new string('x', 5000), Guid.NewGuid().ToString()));
+        Assert.Equal((int)HttpStatusCode.BadRequest, tooLong.Problem?.Status);
+        await conversations.SendAsync(conversationId, new SendMessageRequest(secrets.StaffReply, Guid.NewGuid().ToString())).OrThrowAsync();
         foreach (var term in secrets.SearchTerms)
         {
-            await web.PostAsync("/inbox", "/inbox", new() { ["q"] = term, ["filter"] = "all" }, HttpStatusCode.OK);
-            await web.PostAsync("/inbox", "/conversations/list", new() { ["q"] = term, ["filter"] = "all" }, HttpStatusCode.OK);
-            await ExpectAsync(staff.Client.GetAsync($"/api/conversations?q={Uri.EscapeDataString(term)}"), HttpStatusCode.OK);
-            await ExpectAsync(staff.Client.GetAsync($"/api/patients?q={Uri.EscapeDataString(term)}"), HttpStatusCode.OK);
+            (await SubmitAsync(staff, "/inbox", "/inbox", new() { ["q"] = term, ["filter"] = "all" })).Dispose();
+            (await SubmitAsync(staff, "/inbox", "/conversations/list", new() { ["q"] = term, ["filter"] = "all" })).Dispose();
+            await conversations.ListAsync(search: term).OrThrowAsync();
+            await conversations.PatientsAsync(term).OrThrowAsync();
         }
 
         await ExpectAsync(staff.Client.GetAsync($"/inbox/{conversationId}"), HttpStatusCode.OK);
-        await ExpectAsync(staff.Client.GetAsync($"/api/conversations/{conversationId}"), HttpStatusCode.OK);
+        await conversations.GetAsync(conversationId).OrThrowAsync();
         await ExpectAsync(staff.Client.GetAsync($"/patients/{patient.PatientId}"), HttpStatusCode.OK);
-        await ExpectAsync(staff.Client.GetAsync($"/api/patients/{patient.PatientId}"), HttpStatusCode.OK);
+        await conversations.PatientAsync(patient.PatientId).OrThrowAsync();
 
         // The patient: a wrong password, a name typed as the user name, then a reply from the portal.
         using (var mistyped = GatewayBrowser.For(stack))
         {
-            Assert.False((await mistyped.TrySignInAsync(patient.UserName, secrets.WrongPassword)).SignedIn);
+            Assert.False((await mistyped.TrySignInAsync(patient.User.UserName, secrets.WrongPassword)).SignedIn);
             Assert.False((await mistyped.TrySignInAsync($"{patient.GivenName} {patient.FamilyName}", secrets.WrongPassword)).SignedIn);
         }
 
         using var portal = GatewayBrowser.For(stack);
-        await portal.SignInAsync(patient.UserName, DemoUsers.Password);
-        await new WebForms(portal.Client).PostAsync($"/portal/{conversationId}", $"/portal/{conversationId}?handler=Send",
-            new() { ["Body"] = secrets.PatientReply, ["ClientMessageId"] = Guid.NewGuid().ToString() }, HttpStatusCode.OK);
+        await portal.SignInAsync(patient.User.UserName, DemoUsers.Password);
+        (await SubmitAsync(portal, $"/portal/{conversationId}", $"/portal/{conversationId}?handler=Send",
+            new() { ["Body"] = secrets.PatientReply, ["ClientMessageId"] = Guid.NewGuid().ToString() })).Dispose();
 
         // A colleague of another team is told the conversation and the patient do not exist.
         using var outsider = GatewayBrowser.For(stack);
         await outsider.SignInAsync(otherTeam.UserName, DemoUsers.Password);
-        await ExpectAsync(outsider.Client.GetAsync($"/api/conversations/{conversationId}"), HttpStatusCode.NotFound);
-        await ExpectAsync(outsider.Client.GetAsync($"/api/patients/{patient.PatientId}"), HttpStatusCode.NotFound);
+        var outsiders = new ConversationsClient(outsider.Client);
+        Assert.Equal((int)HttpStatusCode.NotFound, (await outsiders.GetAsync(conversationId)).Problem?.Status);
+        Assert.Equal((int)HttpStatusCode.NotFound, (await outsiders.PatientAsync(patient.PatientId)).Problem?.Status);
         await ExpectAsync(outsider.Client.GetAsync($"/inbox/{conversationId}"), HttpStatusCode.NotFound);
 
         // Once the audit trail holds the patient's reply, every consumer has seen the events.
@@ -97,7 +92,7 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
         await officer.SignInAsync(DemoUsers.ComplianceOfficer.UserName, DemoUsers.Password);
         await Eventually.Until(
             () => officer.Client.GetStringAsync($"/api/audit/records?patientId={patient.PatientId}&pageSize=200"),
-            text => text.Contains(patient.UserId, StringComparison.Ordinal) && text.Contains("message.sent", StringComparison.Ordinal));
+            text => text.Contains(patient.User.UserId, StringComparison.Ordinal) && text.Contains("message.sent", StringComparison.Ordinal));
         var range = $"from={Uri.EscapeDataString(startedAt.AddMinutes(-1).ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}";
         var trail = await officer.Client.GetStringAsync($"/api/audit/export?{range}&format=ndjson");
         Assert.Contains(conversationId.ToString(), trail, StringComparison.Ordinal);
@@ -115,13 +110,40 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
         Assert.True(leaks.Count == 0, $"Patient data in logs:{Environment.NewLine}{string.Join(Environment.NewLine, leaks.Take(40))}");
     }
 
-    private static Dictionary<string, string> NewConversation(SeedPatient patient, string topic, string body) => new()
+    /// <summary>
+    /// The care team's patient whose names occur least in everyday words: the last one seeded whose
+    /// names no staff member shares, leaving out the last four, whom the authenticator tests enrol
+    /// (this test signs in with a password only).
+    /// </summary>
+    private static DemoPatient PatientNamedLikeNoStaffMember(string careTeam)
+    {
+        var seed = DemoSeed.Current;
+        var staffNames = string.Join(' ', seed.Staff.Select(s => $"{s.UserName} {s.DisplayName}"));
+        return seed.Patients.Take(seed.Patients.Count - 4).Last(p => p.CareTeam == careTeam && p.HasPortalAccount
+            && !staffNames.Contains(p.GivenName, StringComparison.OrdinalIgnoreCase)
+            && !staffNames.Contains(p.FamilyName, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static Dictionary<string, string> NewConversation(DemoPatient patient, string topic, string body) => new()
     {
         ["Form.PatientId"] = patient.PatientId,
         ["Form.Topic"] = topic,
         ["Form.Body"] = body,
         ["Form.ClientMessageId"] = Guid.NewGuid().ToString(),
     };
+
+    /// <summary>Posts a page's form as a browser would, and fails unless the page answers 200.</summary>
+    private static async Task<HttpResponseMessage> SubmitAsync(GatewayBrowser browser, string pagePath, string action, Dictionary<string, string> fields)
+    {
+        var response = await browser.SubmitFormAsync(pagePath, action, fields);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Fail($"POST {action} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 400)]}");
+        }
+
+        return response;
+    }
 
     private static async Task ExpectAsync(Task<HttpResponseMessage> sending, params HttpStatusCode[] expected)
     {
@@ -131,7 +153,7 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
     }
 
     /// <summary>What must never be logged, and how to recognise each in a line.</summary>
-    private sealed class Secrets(SeedPatient patient, string marker)
+    private sealed class Secrets(DemoPatient patient, string marker)
     {
         public string Topic { get; } = $"Ankle swelling after new tablets {marker}t";
 
@@ -169,49 +191,5 @@ public sealed partial class PatientDataInLogsTests(CareMessagingStack stack)
             date.ToString("yyyy-MM-dd"), date.ToString("dd/MM/yyyy"), date.ToString("MM/dd/yyyy"),
             date.ToString("M/d/yyyy"), date.ToString("d MMMM yyyy"), date.ToString("MMMM d, yyyy"),
         ];
-    }
-
-    /// <summary>A demo patient as the seed describes them, with the date of birth the profile shows.</summary>
-    private sealed record SeedPatient(string PatientId, string GivenName, string FamilyName, DateOnly DateOfBirth, string CareTeam, string UserId, string UserName)
-    {
-        /// <summary>
-        /// The care team's patient whose names occur least in everyday words: the last one seeded,
-        /// leaving out the last four, whom the authenticator tests enrol (this test signs in with a password only).
-        /// </summary>
-        public static SeedPatient Load(string careTeam)
-        {
-            var path = Path.Combine(AppContext.BaseDirectory, "seed", "demo-seed.json");
-            using var seed = JsonDocument.Parse(File.ReadAllText(path));
-            var patients = seed.RootElement.GetProperty("patients").Deserialize<List<SeedPatient>>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-            var staffNames = seed.RootElement.GetProperty("staff").GetRawText();
-            return patients.Take(patients.Count - 4).Last(p => p.CareTeam == careTeam
-                && !staffNames.Contains(p.GivenName, StringComparison.OrdinalIgnoreCase)
-                && !staffNames.Contains(p.FamilyName, StringComparison.OrdinalIgnoreCase));
-        }
-    }
-
-    /// <summary>Posts Razor Pages forms as a browser would: the anti-forgery token taken from the page the form is on.</summary>
-    private sealed partial class WebForms(HttpClient client)
-    {
-        public async Task<HttpResponseMessage> PostAsync(string pagePath, string action, Dictionary<string, string> fields, HttpStatusCode expected)
-        {
-            var page = await client.GetStringAsync(pagePath);
-            var token = TokenPattern().Match(page) is { Success: true } match
-                ? WebUtility.HtmlDecode(match.Groups["token"].Value)
-                : throw new InvalidOperationException($"{pagePath} has no anti-forgery token.");
-            fields["__RequestVerificationToken"] = token;
-            using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) };
-            var response = await client.SendAsync(request);
-            if (response.StatusCode != expected)
-            {
-                var body = await response.Content.ReadAsStringAsync();
-                Assert.Fail($"POST {action} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 400)]}");
-            }
-
-            return response;
-        }
-
-        [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="(?<token>[^"]+)"|value="(?<token>[^"]+)"[^>]*name="__RequestVerificationToken""")]
-        private static partial Regex TokenPattern();
     }
 }

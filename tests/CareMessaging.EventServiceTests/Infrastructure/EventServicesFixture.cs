@@ -22,6 +22,9 @@ public sealed class EventServicesFixture : IAsyncLifetime
     private readonly List<IAsyncDisposable> _factories = [];
     private IBusControl? _bus;
 
+    /// <summary>The tokens every hosted service trusts and the read-model stand-in issues: one issuer and key per test run.</summary>
+    public static TestTokens Tokens { get; } = new(ResourceNames.Conversation);
+
     public InfrastructureStack Infrastructure { get; private set; } = null!;
 
     public ReadModelStandIn ReadModel { get; private set; } = null!;

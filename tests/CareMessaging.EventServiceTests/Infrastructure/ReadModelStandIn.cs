@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace CareMessaging.EventServiceTests.Infrastructure;
 
@@ -58,12 +57,7 @@ public sealed class ReadModelStandIn : IAsyncDisposable
             return false;
         }
 
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(header["Bearer ".Length..], new TokenValidationParameters
-        {
-            ValidIssuer = TestTokens.Issuer,
-            ValidAudience = ResourceNames.Conversation,
-            IssuerSigningKey = TestTokens.SigningKey,
-        });
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(header["Bearer ".Length..], EventServicesFixture.Tokens.ValidationParameters);
         return result.IsValid && result.Claims.TryGetValue("scope", out var scope)
             && scope.ToString()!.Split(' ').Contains(Policies.ReadModelScope);
     }
@@ -80,7 +74,7 @@ public sealed class ReadModelStandIn : IAsyncDisposable
             var form = await request.ReadFormAsync();
             return TypedResults.Ok(new Dictionary<string, object>
             {
-                ["access_token"] = TestTokens.MintServiceToken(ResourceNames.Conversation, form["client_id"].ToString(), form["scope"].ToString()),
+                ["access_token"] = EventServicesFixture.Tokens.ServiceClient(form["client_id"].ToString(), form["scope"].ToString()),
                 ["token_type"] = "Bearer",
                 ["expires_in"] = 300,
             });

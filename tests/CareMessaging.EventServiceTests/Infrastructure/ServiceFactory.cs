@@ -1,17 +1,14 @@
 using System.Net.Http.Headers;
-using CareMessaging.Contracts;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace CareMessaging.EventServiceTests.Infrastructure;
 
 /// <summary>
 /// Hosts one service in the test process against the real servers of <see cref="EventServicesFixture"/>,
-/// trusting <see cref="TestTokens"/> instead of the Identity service's published keys.
+/// trusting <see cref="EventServicesFixture.Tokens"/> instead of the Identity service's published keys.
 /// </summary>
 /// <typeparam name="TEntryPoint">Any type of the service's assembly (every service's Program is global, so they cannot be told apart by name).</typeparam>
 public sealed class ServiceFactory<TEntryPoint>(
@@ -35,15 +32,7 @@ public sealed class ServiceFactory<TEntryPoint>(
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "None");
         builder.ConfigureTestServices(services =>
         {
-            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-            {
-                options.Authority = null;
-                var configuration = new OpenIdConnectConfiguration { Issuer = TestTokens.Issuer };
-                configuration.SigningKeys.Add(TestTokens.SigningKey);
-                options.Configuration = configuration;
-                options.TokenValidationParameters.ValidIssuer = TestTokens.Issuer;
-                options.TokenValidationParameters.IssuerSigningKey = TestTokens.SigningKey;
-            });
+            EventServicesFixture.Tokens.Trust(services);
             configureServices?.Invoke(services);
         });
     }
@@ -55,9 +44,13 @@ public sealed class ServiceFactory<TEntryPoint>(
         client.Timeout = CareMessaging.Testing.TestTimeouts.Request;
         if (user is not null)
         {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Mint(Audience, user));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(user));
         }
 
         return client;
     }
+
+    /// <summary>An access token for this service as <paramref name="user"/>.</summary>
+    public string TokenFor(TestUser user) =>
+        EventServicesFixture.Tokens.ForAudience(Audience).Person(user.Id, user.Role, user.CareTeams, user.PatientId);
 }

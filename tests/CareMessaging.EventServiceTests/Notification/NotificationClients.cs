@@ -51,7 +51,7 @@ public sealed class PushListener : IAsyncDisposable
     public static async Task<PushListener> ConnectAsync(ServiceFactory<UnreadCounters> notification, TestUser user)
     {
         var server = notification.Server;
-        var token = TestTokens.Mint(notification.Audience, user);
+        var token = notification.TokenFor(user);
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, NotificationPushes.HubPath), options =>
             {

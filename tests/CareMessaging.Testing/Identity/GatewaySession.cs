@@ -41,6 +41,7 @@ public sealed record SignInOutcome(bool SignedIn, HttpStatusCode Status, Uri Fin
 public sealed partial class GatewayBrowser : IDisposable
 {
     private const int TimeStepSeconds = 30;
+    private const string AntiForgeryField = "__RequestVerificationToken";
 
     /// <summary>The newest time step whose code was handed out, per shared key, so that no code is entered twice.</summary>
     private static readonly ConcurrentDictionary<string, long> UsedSteps = new(StringComparer.Ordinal);
@@ -145,6 +146,20 @@ public sealed partial class GatewayBrowser : IDisposable
         return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
 
+    /// <summary>
+    /// Opens <paramref name="pagePath"/> and posts <paramref name="fields"/> to <paramref name="action"/>
+    /// with the anti-forgery token of that page, as the page's form would.
+    /// </summary>
+    public async Task<HttpResponseMessage> SubmitFormAsync(string pagePath, string action, IReadOnlyDictionary<string, string> fields)
+    {
+        var page = await Client.GetStringAsync(pagePath);
+        var token = FormFields(page).GetValueOrDefault(AntiForgeryField)
+            ?? throw new InvalidOperationException($"{pagePath} has no anti-forgery token.");
+        var form = new Dictionary<string, string>(fields) { [AntiForgeryField] = token };
+        using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(form) };
+        return await Client.SendAsync(request);
+    }
+
     /// <summary>The current anti-forgery token (from the readable cookie), or null before <c>GET /api/session</c>.</summary>
     public string? CsrfToken => _handler.CsrfToken;
 
@@ -154,7 +169,7 @@ public sealed partial class GatewayBrowser : IDisposable
         var form = new Dictionary<string, string>();
         if (withToken && CsrfToken is { } token)
         {
-            form["__RequestVerificationToken"] = token;
+            form[AntiForgeryField] = token;
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/signout") { Content = new FormUrlEncodedContent(form) };

@@ -1,0 +1,142 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CareMessaging.Testing;
+
+/// <summary>
+/// The CareMessaging AppHost started by a test in processes mode with a state folder of the
+/// test's choosing: starting it and waiting until its resources are healthy, its connection
+/// strings, the dashboard's stop, start and restart commands, and the resources' logs.
+/// <see cref="CareMessagingStack"/> (everything) and <see cref="InfrastructureStack"/> (the
+/// servers alone) are the two ways tests start it.
+/// </summary>
+public abstract class AppHostStack
+{
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
+
+    /// <summary>
+    /// Builds the AppHost with <paramref name="settings"/> on top of processes mode, lets
+    /// <paramref name="configure"/> adjust the model, starts it and waits until each of
+    /// <paramref name="resources"/> is healthy. A start that fails stops what did start.
+    /// </summary>
+    protected async Task StartAsync(
+        string stateDirectory,
+        IEnumerable<string> settings,
+        IReadOnlyList<string> resources,
+        TimeSpan timeout,
+        Action<IDistributedApplicationTestingBuilder>? configure = null)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CareMessaging_AppHost>(
+            ["Infrastructure:Mode=processes", $"Infrastructure:StateDirectory={stateDirectory}", .. settings],
+            cancellation.Token);
+        builder.Services.AddLogging(TestLogging.Configure);
+        configure?.Invoke(builder);
+
+        var app = await builder.BuildAsync(cancellation.Token).WaitAsync(cancellation.Token);
+        try
+        {
+            await app.StartAsync(cancellation.Token).WaitAsync(cancellation.Token);
+            foreach (var resource in resources)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token)
+                    .WaitAsync(cancellation.Token);
+            }
+        }
+        catch
+        {
+            await StopAsync(app);
+            throw;
+        }
+
+        _app = app;
+    }
+
+    public async Task<string> GetConnectionStringAsync(string resourceName)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.Request);
+        return await App.GetConnectionStringAsync(resourceName, cancellation.Token)
+            ?? throw new InvalidOperationException($"{resourceName} has no connection string.");
+    }
+
+    /// <summary>Stops one resource (a broker outage, a service going down) until <see cref="StartResourceAsync"/>.</summary>
+    public Task StopResourceAsync(string resourceName) =>
+        ExecuteAsync(resourceName, KnownResourceCommands.StopCommand, waitUntilHealthy: false);
+
+    /// <summary>Starts a stopped resource and waits until it is healthy again.</summary>
+    public Task StartResourceAsync(string resourceName) =>
+        ExecuteAsync(resourceName, KnownResourceCommands.StartCommand, waitUntilHealthy: true);
+
+    /// <summary>Stops and starts one resource, as when it crashes and comes back, and waits until it is healthy again.</summary>
+    public Task RestartResourceAsync(string resourceName) =>
+        ExecuteAsync(resourceName, KnownResourceCommands.RestartCommand, waitUntilHealthy: true);
+
+    /// <summary>
+    /// Every line each resource of the model has written since the stack started, by resource
+    /// name. The lines come from the processes' captured console output, so what an operator
+    /// would read in the dashboard or a log collector is what a test sees.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetResourceLogsAsync()
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.Request);
+        var loggers = App.Services.GetRequiredService<ResourceLoggerService>();
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var logs = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var resource in model.Resources)
+        {
+            var lines = new List<string>();
+            await foreach (var batch in loggers.GetAllAsync(resource).WithCancellation(cancellation.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+
+            logs[resource.Name] = lines;
+        }
+
+        return logs;
+    }
+
+    /// <summary>Stops the AppHost and every resource it started.</summary>
+    protected async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await StopAsync(app);
+        }
+    }
+
+    private static async Task StopAsync(DistributedApplication app)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        try
+        {
+            await app.StopAsync(cancellation.Token).WaitAsync(cancellation.Token);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private async Task ExecuteAsync(string resourceName, string command, bool waitUntilHealthy)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resourceName, command, cancellation.Token);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{command} of {resourceName} failed: {result.Message}");
+        }
+
+        if (waitUntilHealthy)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellation.Token).WaitAsync(cancellation.Token);
+        }
+    }
+}

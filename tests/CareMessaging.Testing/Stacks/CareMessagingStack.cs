@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using CareMessaging.AppHost.Security;
+using CareMessaging.Contracts;
+using Microsoft.IdentityModel.Tokens;
+using Xunit;
+
+namespace CareMessaging.Testing;
+
+/// <summary>
+/// The whole CareMessaging AppHost, started once per test collection in processes mode with a
+/// state folder of its own: real PostgreSQL, Redis and RabbitMQ processes and every service.
+/// The gateway is asked for a port that is already taken, as happens on a busy developer
+/// machine, and must start anyway.
+/// </summary>
+public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
+{
+    private readonly TemporaryStateDirectory _state = new();
+    private TcpListener? _portHolder;
+
+    public string StateDirectory => _state.Path;
+
+    /// <summary>A port held open by the test while the gateway was asked to use it.</summary>
+    public int TakenGatewayPort { get; private set; }
+
+    /// <summary>Every resource of the model: infrastructure, databases and projects.</summary>
+    public static IReadOnlyList<string> AllResources { get; } = [.. InfrastructureStack.AllResources, .. ResourceNames.Projects];
+
+    public async Task InitializeAsync()
+    {
+        _portHolder = new TcpListener(IPAddress.Loopback, 0);
+        _portHolder.Start();
+        TakenGatewayPort = ((IPEndPoint)_portHolder.LocalEndpoint).Port;
+
+        await StartAsync(_state.Path, [$"Gateway:Port={TakenGatewayPort}"], AllResources, TestTimeouts.StackStart, builder =>
+        {
+            // Every test signs in through the gateway from the one loopback address, well over the
+            // deployed 100 attempts a minute per address once the suite runs together. The limit per
+            // user name, which SignInTests checks, stays as deployed.
+            builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Identity)
+                .WithEnvironment("Identity__RateLimits__AttemptsPerMinutePerAddress", "1000");
+
+            // Framework categories at Information, as an operator investigating a problem would set them:
+            // the end-to-end tests prove that even then no patient data reaches the logs (ADR 0005).
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            {
+                builder.CreateResourceBuilder(project)
+                    .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore", "Information")
+                    .WithEnvironment("Logging__LogLevel__Yarp", "Information")
+                    .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
+            }
+        });
+    }
+
+    /// <summary>An HTTP client for the public entry, as a browser or an integrator would use it.</summary>
+    public HttpClient CreateGatewayClient()
+    {
+        var client = App.CreateHttpClient(ResourceNames.Gateway, "http");
+        client.Timeout = TestTimeouts.Request;
+        return client;
+    }
+
+    /// <summary>The Identity service's signing key and client secrets, which the AppHost generated into this stack's state folder.</summary>
+    public LocalIdentitySecrets IdentitySecrets =>
+        LocalIdentitySecrets.OpenFile(Path.Combine(StateDirectory, AppHost.Security.IdentitySecrets.FileName));
+
+    /// <summary>The issuer the Identity service names in its tokens: the public address users sign in at.</summary>
+    public string IdentityIssuer
+    {
+        get
+        {
+            using var gateway = CreateGatewayClient();
+            return $"{gateway.BaseAddress!.GetLeftPart(UriPartial.Authority)}/identity/";
+        }
+    }
+
+    /// <summary>
+    /// Tokens for <paramref name="audience"/> as the Identity service would sign them, with its
+    /// real key and issuer, to probe what each service accepts.
+    /// </summary>
+    public TestTokens IdentityTokens(string audience)
+    {
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(IdentitySecrets.SigningKey), out _);
+        // The Identity service names its key by a hash of the public modulus (see OidcServer).
+        var keyId = Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportParameters(false).Modulus!))[..16];
+        return new TestTokens(audience, IdentityIssuer, new RsaSecurityKey(rsa) { KeyId = keyId });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        _portHolder?.Stop();
+        _state.Dispose();
+    }
+}
