@@ -1,12 +1,11 @@
 using System.Net;
+using System.Security.Claims;
 using CareMessaging.Clients;
 using CareMessaging.Contracts.Stats;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.EventServiceTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Xunit.Abstractions;
 
 namespace CareMessaging.EventServiceTests.Stats;
@@ -269,20 +268,14 @@ public sealed class StatsTests(EventServicesFixture fixture, ITestOutputHelper o
 
     /// <summary>A token as the Identity service issues it to a clinician who also has a patient account on the same login.</summary>
     private static string BothRolesToken(string audience, TestUser staff, string patientId) =>
-        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = TestTokens.Issuer,
-            Audience = audience,
-            Claims = new Dictionary<string, object>
-            {
-                [CareMessagingClaims.Subject] = staff.Id,
-                [CareMessagingClaims.Role] = new[] { staff.Role, Roles.Patient },
-                [CareMessagingClaims.CareTeam] = staff.CareTeams.ToArray(),
-                [CareMessagingClaims.PatientId] = patientId,
-            },
-            Expires = DateTime.UtcNow.AddMinutes(30),
-            SigningCredentials = new SigningCredentials(TestTokens.SigningKey, SecurityAlgorithms.RsaSha256),
-        });
+        EventServicesFixture.Tokens.ForAudience(audience).Create(
+        [
+            new Claim(CareMessagingClaims.Subject, staff.Id),
+            new Claim(CareMessagingClaims.Role, staff.Role),
+            new Claim(CareMessagingClaims.Role, Roles.Patient),
+            .. staff.CareTeams.Select(team => new Claim(CareMessagingClaims.CareTeam, team)),
+            new Claim(CareMessagingClaims.PatientId, patientId),
+        ]);
 
     private static DashboardCounts Figures(StatsResponse stats) => new()
     {
