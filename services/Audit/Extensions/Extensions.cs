@@ -3,6 +3,7 @@ using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Retention;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
+using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Audit.Extensions;
 
@@ -12,7 +13,7 @@ internal static class Extensions
 
     public static void AddAuditServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb);
+        builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
         builder.AddMessaging(ResourceNames.Audit, bus =>
         {
             // One consumer per row of the table, each with its own queue named after its event.

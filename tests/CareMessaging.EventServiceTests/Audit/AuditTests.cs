@@ -292,7 +292,7 @@ public sealed class AuditTests(EventServicesFixture fixture)
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder(fixture.AuditDbConnectionString) { Database = database }.ConnectionString;
-        await using var db = new AuditDbContext(new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql(connectionString).Options);
+        await using var db = new AuditDbContext(new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync("20261125201023_Initial");
         foreach (var service in new[] { "stats", "audit", "conversation" })
