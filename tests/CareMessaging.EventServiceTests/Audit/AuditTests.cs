@@ -13,6 +13,7 @@ using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Identity;
 using CareMessaging.EventServiceTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
@@ -283,15 +284,7 @@ public sealed class AuditTests(EventServicesFixture fixture)
     [Fact]
     public async Task Records_written_before_the_chain_existed_are_chained_by_the_migration()
     {
-        var database = $"auditdb_upgrade_{Guid.NewGuid():N}"[..30];
-        await using (var server = new NpgsqlConnection(fixture.AuditDbConnectionString))
-        {
-            await server.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", server);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(fixture.AuditDbConnectionString) { Database = database }.ConnectionString;
+        var connectionString = await CreateDatabaseAsync();
         await using var db = new AuditDbContext(new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync("20261125201023_Initial");
@@ -314,6 +307,38 @@ public sealed class AuditTests(EventServicesFixture fixture)
         Assert.Equal(4, verification.RecordsChecked);
     }
 
+    [Fact]
+    public async Task A_trail_database_the_previous_version_migrated_is_upgraded_at_start_and_keeps_its_chain()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        var recorded = new AuditEntry
+        {
+            EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, Action = AuditActions.ServiceStarted,
+            ActorId = "service:stats/before-upgrade", ActorRole = AuditEntry.SystemRole, SourceService = "stats",
+        };
+
+        // As the previous version left it: migrated with EF Core's default names, its history table included.
+        var previousModel = new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql(connectionString)
+            .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning)).Options;
+        await using (var previous = new AuditDbContext(previousModel))
+        {
+            await previous.GetService<IMigrator>().MigrateAsync("20261125203505_TamperEvidentTrail");
+            Assert.True(await new AuditTrail(previous).AppendAsync(recorded, CancellationToken.None));
+        }
+
+        await using var upgraded = new ServiceFactory<AuditTrail>(ResourceNames.Audit, new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{ResourceNames.AuditDb}"] = connectionString,
+            [$"ConnectionStrings:{ResourceNames.Messaging}"] = fixture.MessagingConnectionString,
+            ["Audit:Retention:Enabled"] = "false",
+        });
+        using var client = upgraded.CreateClient(TestUser.Compliance());
+        var verification = (await client.GetFromJsonAsync<ChainVerification>("/api/audit/verify", Json))!;
+        Assert.True(verification.Valid, verification.Problem);
+        var page = (await client.GetFromJsonAsync<AuditPage>($"/api/audit/records?userId={recorded.ActorId}", Json))!;
+        Assert.Equal(recorded.EventId, Assert.Single(page.Items).EventId);
+    }
+
     private static string NewPatientId() => $"P-{Guid.NewGuid():N}"[..14];
 
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
@@ -330,6 +355,20 @@ public sealed class AuditTests(EventServicesFixture fixture)
         CorrelationId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
         ClientIp = "192.0.2.10",
     };
+
+    /// <summary>A new, empty database on the fixture's server.</summary>
+    private async Task<string> CreateDatabaseAsync()
+    {
+        var database = $"auditdb_upgrade_{Guid.NewGuid():N}"[..30];
+        await using (var server = new NpgsqlConnection(fixture.AuditDbConnectionString))
+        {
+            await server.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", server);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(fixture.AuditDbConnectionString) { Database = database }.ConnectionString;
+    }
 
     private async Task PublishAndWaitAsync(IReadOnlyList<IIntegrationEvent> events)
     {
