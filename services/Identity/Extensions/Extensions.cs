@@ -25,7 +25,7 @@ internal static class Extensions
         var settings = builder.Configuration.GetSection(IdentitySettings.SectionName).Get<IdentitySettings>() ?? new IdentitySettings();
         builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
 
-        builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseOpenIddict());
+        builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().UseOpenIddict());
         builder.AddMessaging(ResourceNames.Identity);
 
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
