@@ -1,3 +1,4 @@
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class DatabaseMigrations
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 var context = scope.ServiceProvider.GetRequiredService<TContext>();
+                await MigrationsHistory.FollowNamingConventionAsync(context, cancellationToken);
                 await context.Database.MigrateAsync(cancellationToken);
                 logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
                 return;

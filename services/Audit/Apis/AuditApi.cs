@@ -31,13 +31,16 @@ public static class AuditApi
         }
 
         var records = Filter(db.Records.AsNoTracking(), valid);
-        var total = await records.LongCountAsync(cancellationToken);
-        var items = await records
-            .OrderByDescending(r => r.Id)
-            .Skip((valid.Page - 1) * valid.PageSize)
-            .Take(valid.PageSize)
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new AuditPage(items, valid.Page, valid.PageSize, total));
+        if (valid.Cursor is { } cursor)
+        {
+            records = records.Where(r => r.Id < cursor.BeforeId);
+        }
+
+        // One row more than the page shows tells whether an older page exists.
+        var rows = await records.OrderByDescending(r => r.Id).Take(valid.Limit + 1).ToListAsync(cancellationToken);
+        var items = rows.Count > valid.Limit ? rows[..valid.Limit] : rows;
+        var next = rows.Count > valid.Limit ? new AuditCursor(items[^1].Id).Encode() : null;
+        return TypedResults.Ok(new AuditPage(items, next));
     }
 
     /// <summary>Everyone who viewed any of the patient's conversations, most recent viewer first.</summary>
@@ -72,16 +75,17 @@ public static class AuditApi
             return TypedResults.ValidationProblem(errors);
         }
 
+        var caller = CareMessagingCaller.From(http.User);
         await trail.AppendAsync(new AuditEntry
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
             Action = AuditActions.Exported,
-            ActorId = http.User.FindFirst(CareMessagingClaims.Subject)?.Value ?? AuditEntry.UnknownActor,
-            ActorRole = http.User.FindFirst(CareMessagingClaims.Role)?.Value ?? AuditEntry.UnknownRole,
+            ActorId = caller.UserId is { Length: > 0 } userId ? userId : AuditEntry.UnknownActor,
+            ActorRole = caller.Role is { Length: > 0 } role ? role : AuditEntry.UnknownRole,
             SourceService = ResourceNames.Audit,
             CorrelationId = Activity.Current?.TraceId.ToHexString(),
-            ClientIp = ClientAddress(http),
+            ClientIp = ClientAddress.Of(http),
             Details = new { valid.From, valid.To, Format = exportFormat.Name, valid.PatientId, valid.UserId, valid.Action },
         }, cancellationToken);
 
@@ -121,16 +125,13 @@ public static class AuditApi
 
         return records;
     }
-
-    /// <summary>The caller's address: the first X-Forwarded-For entry the gateway added, else the connection's.</summary>
-    private static string? ClientAddress(HttpContext http) =>
-        http.Request.Headers["X-Forwarded-For"].FirstOrDefault()?.Split(',')[0].Trim() is { Length: > 0 } forwarded
-            ? forwarded
-            : http.Connection.RemoteIpAddress?.ToString();
 }
 
-/// <summary>One page of trail records, newest first.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditRecord> Items, int Page, int PageSize, long TotalCount);
+/// <summary>
+/// One page of trail records, newest first. <see cref="NextCursor"/> asks for the records older than
+/// the last one shown; null on the last page.
+/// </summary>
+public sealed record AuditPage(IReadOnlyList<AuditRecord> Items, string? NextCursor);
 
 /// <summary>Who viewed a patient's conversations, and how often.</summary>
 public sealed record PatientViewers(string PatientId, IReadOnlyList<PatientViewer> Viewers);

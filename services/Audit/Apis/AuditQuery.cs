@@ -6,12 +6,12 @@ namespace CareMessaging.Audit.Apis;
 /// The query string of the trail's search and export endpoints, read as text and validated here
 /// so that a bad value is answered with a ProblemDetails naming the parameter.
 /// </summary>
-public sealed record AuditQuery(string? PatientId, string? UserId, string? Action, string? From, string? To, string? Page, string? PageSize)
+public sealed record AuditQuery(string? PatientId, string? UserId, string? Action, string? From, string? To, string? Cursor, string? Limit)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 500;
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
 
-    public sealed record Valid(string? PatientId, string? UserId, string? Action, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize);
+    public sealed record Valid(string? PatientId, string? UserId, string? Action, DateTimeOffset? From, DateTimeOffset? To, AuditCursor? Cursor, int Limit);
 
     public Valid? Validate(out Dictionary<string, string[]> errors, bool requireRange = false)
     {
@@ -23,10 +23,22 @@ public sealed record AuditQuery(string? PatientId, string? UserId, string? Actio
             errors["to"] = ["'to' must not be before 'from'."];
         }
 
-        var page = ParseInt(Page, "page", 1, 1, int.MaxValue, errors);
-        var pageSize = ParseInt(PageSize, "pageSize", DefaultPageSize, 1, MaxPageSize, errors);
+        AuditCursor? cursor = null;
+        if (!string.IsNullOrEmpty(Cursor))
+        {
+            if (AuditCursor.TryDecode(Cursor, out var decoded))
+            {
+                cursor = decoded;
+            }
+            else
+            {
+                errors["cursor"] = ["The cursor is not one this API returned. Start again without a cursor."];
+            }
+        }
+
+        var limit = ParseInt(Limit, "limit", DefaultLimit, 1, MaxLimit, errors);
         return errors.Count == 0
-            ? new Valid(Blank(PatientId), Blank(UserId), Blank(Action), from, to, page, pageSize)
+            ? new Valid(Blank(PatientId), Blank(UserId), Blank(Action), from, to, cursor, limit)
             : null;
     }
 

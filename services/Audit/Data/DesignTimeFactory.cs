@@ -7,5 +7,8 @@ namespace CareMessaging.Audit.Data;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<AuditDbContext>
 {
     public AuditDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql("Host=localhost;Database=auditdb").Options);
+        new(new DbContextOptionsBuilder<AuditDbContext>()
+            .UseNpgsql("Host=localhost;Database=auditdb")
+            .UseSnakeCaseNamingConvention()
+            .Options);
 }

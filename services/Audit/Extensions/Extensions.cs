@@ -1,10 +1,9 @@
+using CareMessaging.Audit.Consumers;
 using CareMessaging.Audit.Data;
-using CareMessaging.Audit.Recording;
 using CareMessaging.Audit.Retention;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
-using CareMessaging.ServiceDefaults;
-using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Audit.Extensions;
 
@@ -14,22 +13,14 @@ internal static class Extensions
 
     public static void AddAuditServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb);
+        builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
         builder.AddMessaging(ResourceNames.Audit, bus =>
         {
-            bus.AddCareMessagingConsumer<AccountLockedOutConsumer>();
-            bus.AddCareMessagingConsumer<ConversationAccessedConsumer>();
-            bus.AddCareMessagingConsumer<ConversationReadConsumer>();
-            bus.AddCareMessagingConsumer<ConversationStartedConsumer>();
-            bus.AddCareMessagingConsumer<ConversationStatusChangedConsumer>();
-            bus.AddCareMessagingConsumer<MessageSentConsumer>();
-            bus.AddCareMessagingConsumer<MfaEnrolledConsumer>();
-            bus.AddCareMessagingConsumer<PatientProfileAccessedConsumer>();
-            bus.AddCareMessagingConsumer<ServiceStartedConsumer>();
-            bus.AddCareMessagingConsumer<SessionRevokedConsumer>();
-            bus.AddCareMessagingConsumer<SignInFailedConsumer>();
-            bus.AddCareMessagingConsumer<SignInSucceededConsumer>();
-            bus.AddCareMessagingConsumer<SignedOutConsumer>();
+            // One consumer per row of the table, each with its own queue named after its event.
+            foreach (var row in AuditTable.Rows)
+            {
+                row.Register(bus);
+            }
         });
         builder.AddDefaultAuthentication(audience: ResourceNames.Audit);
 

@@ -23,9 +23,6 @@ public sealed partial class RetentionPurge(
     ServiceIdentity service,
     ILogger<RetentionPurge> logger)
 {
-    /// <summary>The advisory lock the chain trigger takes; holding it keeps appends out while records go.</summary>
-    public const long ChainLockKey = 7_263_510_001;
-
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     public async Task<PurgeAnchor> RunAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -40,7 +37,8 @@ public sealed partial class RetentionPurge(
     private async Task<PurgeAnchor> PurgeAsync(DateTimeOffset now, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+        // The lock the chain trigger takes for every append: holding it keeps appends out while records go.
+        await db.LockForTransactionAsync(AdvisoryLocks.AuditChain, cancellationToken);
 
         // The oldest stretch of the chain whose records are all past retention, never the newest record.
         var lastPurged = await db.Database.SqlQuery<long?>(

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using MassTransit;
 
 namespace CareMessaging.Audit.Trail;
 
@@ -33,22 +31,4 @@ public sealed record AuditEntry
     public const string UnknownRole = "unknown";
     public const string SystemRole = "system";
     public const string UnknownActor = "unknown";
-
-    /// <summary>
-    /// The service that published the message, from the host information MassTransit sends with
-    /// it ("CareMessaging.Identity" becomes "identity"), or <paramref name="owner"/>, the service
-    /// that owns the event type, when the publisher is not one of ours.
-    /// </summary>
-    public static string SourceOf(ConsumeContext context, string owner)
-    {
-        const string prefix = "CareMessaging.";
-        var assembly = context.Host?.Assembly;
-        return assembly is { Length: > 0 } && assembly.StartsWith(prefix, StringComparison.Ordinal)
-            ? assembly[prefix.Length..].ToLowerInvariant()
-            : owner;
-    }
-
-    /// <summary>The trace id the event carries, else the trace the message arrived in.</summary>
-    public static string? CorrelationOf(string? fromEvent) =>
-        fromEvent ?? Activity.Current?.TraceId.ToHexString();
 }

@@ -61,7 +61,7 @@ public sealed class AuditTrail(AuditDbContext db)
 
         var broken = await db.Database.SqlQuery<BrokenLink>(
             $"""
-            SELECT id AS "Id", content_altered AS "ContentAltered"
+            SELECT id, content_altered
             FROM (
                 SELECT r.id,
                        r.hash IS DISTINCT FROM audit_record_hash(r) AS content_altered,

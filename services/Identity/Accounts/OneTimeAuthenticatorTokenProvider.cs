@@ -48,8 +48,8 @@ public sealed class OneTimeAuthenticatorTokenProvider(AccountsDbContext db, Time
     /// </summary>
     private async Task<bool> ClaimStepAsync(string userId, long step) =>
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "AuthenticatorSteps" ("UserId", "LastStep") VALUES ({userId}, {step})
-            ON CONFLICT ("UserId") DO UPDATE SET "LastStep" = EXCLUDED."LastStep"
-            WHERE "AuthenticatorSteps"."LastStep" < EXCLUDED."LastStep"
+            INSERT INTO authenticator_steps (user_id, last_step) VALUES ({userId}, {step})
+            ON CONFLICT (user_id) DO UPDATE SET last_step = EXCLUDED.last_step
+            WHERE authenticator_steps.last_step < EXCLUDED.last_step
             """) == 1;
 }

@@ -1,4 +1,5 @@
 using CareMessaging.Contracts.Identity;
+using CareMessaging.ServiceDefaults;
 using MassTransit;
 
 namespace CareMessaging.Identity.Accounts;
@@ -9,7 +10,8 @@ namespace CareMessaging.Identity.Accounts;
 /// </summary>
 public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpContextAccessor http)
 {
-    private string? ClientIp => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+    // Read after the forwarded-headers middleware has applied the gateway's X-Forwarded-For.
+    private string? ClientIp => ClientAddress.Of(http.HttpContext);
 
     public Task SucceededAsync(string userId, string role, string sessionId, bool multiFactor) =>
         bus.Publish(new SignInSucceeded

@@ -7,5 +7,9 @@ namespace CareMessaging.Identity.Data;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<AccountsDbContext>
 {
     public AccountsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<AccountsDbContext>().UseNpgsql("Host=localhost;Database=identitydb").UseOpenIddict().Options);
+        new(new DbContextOptionsBuilder<AccountsDbContext>()
+            .UseNpgsql("Host=localhost;Database=identitydb")
+            .UseSnakeCaseNamingConvention()
+            .UseOpenIddict()
+            .Options);
 }

@@ -3,6 +3,7 @@ using CareMessaging.Contracts;
 using CareMessaging.Identity.Accounts;
 using CareMessaging.Identity.Data;
 using CareMessaging.Identity.Oidc;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,7 @@ internal static class Extensions
         var settings = builder.Configuration.GetSection(IdentitySettings.SectionName).Get<IdentitySettings>() ?? new IdentitySettings();
         builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
 
-        builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseOpenIddict());
+        builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().UseOpenIddict());
         builder.AddMessaging(ResourceNames.Identity);
 
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
@@ -76,7 +77,7 @@ internal static class Extensions
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/connect/token")
-                    ? RateLimitPartition.GetSlidingWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new SlidingWindowRateLimiterOptions
+                    ? RateLimitPartition.GetSlidingWindowLimiter(ClientAddress.Of(context) ?? "unknown", _ => new SlidingWindowRateLimiterOptions
                     {
                         PermitLimit = limits.TokenRequestsPerMinutePerAddress,
                         Window = TimeSpan.FromMinutes(1),

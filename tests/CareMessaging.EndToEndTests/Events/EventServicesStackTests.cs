@@ -177,7 +177,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
         await clinician.ViewAsync(conversationId);
 
         var records = await Eventually.Until(
-            () => officer.Http.GetFromJsonAsync<JsonElement>($"/api/audit/records?patientId={patient.PatientId}&userId={Clinician.UserId}&pageSize=500"),
+            () => officer.Http.GetFromJsonAsync<JsonElement>($"/api/audit/records?patientId={patient.PatientId}&userId={Clinician.UserId}&limit=500"),
             page => Actions(page).Contains("message.sent") && Actions(page).Contains("conversation.viewed"));
         Assert.Contains("message.sent", Actions(records));
         var view = records.GetProperty("items").EnumerateArray().First(r => r.GetProperty("action").GetString() == "conversation.viewed");

@@ -13,6 +13,7 @@ using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Identity;
 using CareMessaging.EventServiceTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +36,7 @@ public sealed class AuditTests(EventServicesFixture fixture)
         await PublishAndWaitAsync([.. opening, viewed]);
 
         var page = await SearchAsync(TestUser.Compliance(), $"patientId={patientId}");
-        Assert.Equal(3, page.TotalCount);
+        Assert.Equal(3, page.Items.Count);
         var sent = Assert.Single(page.Items, r => r.Action == AuditActions.MessageSent);
         Assert.Equal((clinician.Id, Roles.Clinician, conversation.Id, "conversation"), (sent.ActorId, sent.ActorRole, sent.ConversationId!.Value, sent.SourceService));
         Assert.Contains(((MessageSent)opening[1]).MessageId.ToString(), sent.Details);
@@ -75,9 +76,9 @@ public sealed class AuditTests(EventServicesFixture fixture)
         var mine = await SearchAsync(TestUser.Compliance(), $"userId={userId}");
         var signIn = Assert.Single(mine.Items);
         Assert.Equal((AuditActions.SignInSucceeded, Roles.Nurse, "identity", "10.1.2.3"), (signIn.Action, signIn.ActorRole, signIn.SourceService, signIn.ClientIp));
-        var failures = await SearchAsync(TestUser.Compliance(), $"action={AuditActions.SignInFailed}&pageSize=500");
+        var failures = await SearchAsync(TestUser.Compliance(), $"action={AuditActions.SignInFailed}&limit=500");
         Assert.Contains(failures.Items, r => r.EventId == failed.EventId && r.ActorId == AuditEntry.UnknownActor && r.ClientIp == "10.9.9.9");
-        var revokedRecord = (await SearchAsync(TestUser.Compliance(), "userId=admin-1&action=identity.session_revoked&pageSize=500")).Items.Single(r => r.EventId == revoked.EventId);
+        var revokedRecord = (await SearchAsync(TestUser.Compliance(), "userId=admin-1&action=identity.session_revoked&limit=500")).Items.Single(r => r.EventId == revoked.EventId);
         Assert.Contains(userId, revokedRecord.Details);
     }
 
@@ -139,7 +140,7 @@ public sealed class AuditTests(EventServicesFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/audit/records")).StatusCode);
 
         using var compliance = fixture.Audit.CreateClient(TestUser.Compliance());
-        foreach (var (query, field) in new[] { ("from=yesterday", "from"), ("pageSize=0", "pageSize"), ("page=-1", "page"), ("from=2026-02-01&to=2026-01-01", "to") })
+        foreach (var (query, field) in new[] { ("from=yesterday", "from"), ("limit=0", "limit"), ("limit=501", "limit"), ("cursor=not-a-cursor", "cursor"), ("from=2026-02-01&to=2026-01-01", "to") })
         {
             var response = await compliance.GetAsync($"/api/audit/records?{query}");
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -163,16 +164,39 @@ public sealed class AuditTests(EventServicesFixture fixture)
         var views = Enumerable.Range(0, 5).Select(_ => Viewed(nurse, conversation)).ToList();
         await PublishAndWaitAsync([.. opening, .. views]);
 
-        var first = await SearchAsync(TestUser.Compliance(), $"userId={nurse.Id}&action={AuditActions.ConversationViewed}&pageSize=2");
-        var third = await SearchAsync(TestUser.Compliance(), $"userId={nurse.Id}&action={AuditActions.ConversationViewed}&pageSize=2&page=3");
-        Assert.Equal(5, first.TotalCount);
-        Assert.Equal(2, first.Items.Count);
-        Assert.Single(third.Items);
-        Assert.True(first.Items[0].Id > first.Items[1].Id);
+        var viewsQuery = $"userId={nurse.Id}&action={AuditActions.ConversationViewed}&limit=2";
+        var first = await SearchAsync(TestUser.Compliance(), viewsQuery);
+        var second = await SearchAsync(TestUser.Compliance(), $"{viewsQuery}&cursor={first.NextCursor}");
+        var third = await SearchAsync(TestUser.Compliance(), $"{viewsQuery}&cursor={second.NextCursor}");
+        Assert.Equal([2, 2, 1], new[] { first, second, third }.Select(p => p.Items.Count));
+        Assert.Null(third.NextCursor);
+        var ids = new[] { first, second, third }.SelectMany(p => p.Items).Select(r => r.Id).ToList();
+        Assert.Equal(ids.OrderDescending(), ids);
+        Assert.Equal(views.Select(v => v.EventId).ToHashSet(), new[] { first, second, third }.SelectMany(p => p.Items).Select(r => r.EventId).ToHashSet());
 
         var window = $"from={Iso(views[1].OccurredAt)}&to={Iso(views[3].OccurredAt)}";
         var inWindow = await SearchAsync(TestUser.Compliance(), $"userId={nurse.Id}&{window}");
         Assert.Equal(views.Skip(1).Take(3).Select(v => v.EventId).ToHashSet(), inWindow.Items.Select(r => r.EventId).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Records_appended_between_two_page_requests_do_not_shift_or_repeat_what_the_next_page_shows()
+    {
+        var nurse = TestUser.Staff(Roles.Nurse, "t");
+        var (conversation, _) = new ConversationWorld().Start(nurse, NewPatientId(), "t", []);
+        var earlier = Enumerable.Range(0, 4).Select(_ => Viewed(nurse, conversation)).ToList();
+        await PublishAndWaitAsync(earlier);
+
+        var query = $"userId={nurse.Id}&limit=2";
+        var first = await SearchAsync(TestUser.Compliance(), query);
+        await PublishAndWaitAsync([Viewed(nurse, conversation), Viewed(nurse, conversation)]);
+        var second = await SearchAsync(TestUser.Compliance(), $"{query}&cursor={first.NextCursor}");
+
+        // The two pages hold the four earlier views, each once, newest first; the later two are not on the second page.
+        var shown = first.Items.Concat(second.Items).ToList();
+        Assert.Equal(earlier.Select(v => v.EventId).Order(), shown.Select(r => r.EventId).Order());
+        Assert.Equal(shown.Select(r => r.Id).OrderDescending(), shown.Select(r => r.Id));
+        Assert.Null(second.NextCursor);
     }
 
     [Fact]
@@ -203,7 +227,7 @@ public sealed class AuditTests(EventServicesFixture fixture)
         Assert.Contains(lines, l => l.Contains(viewed.EventId.ToString()) && l.Contains("\"'=1,\"\"2\"\"\""));
 
         var exports = await SearchAsync(TestUser.Compliance(), $"userId={compliance.Id}&action={AuditActions.Exported}");
-        Assert.Equal(2, exports.TotalCount);
+        Assert.Equal(2, exports.Items.Count);
     }
 
     [Fact]
@@ -225,8 +249,8 @@ public sealed class AuditTests(EventServicesFixture fixture)
         }
 
         var compliance = TestUser.Compliance();
-        Assert.Equal(0, (await SearchAsync(compliance, $"patientId={old.PatientId}")).TotalCount);
-        Assert.Equal(2, (await SearchAsync(compliance, $"patientId={recent.PatientId}")).TotalCount);
+        Assert.Empty((await SearchAsync(compliance, $"patientId={old.PatientId}")).Items);
+        Assert.Equal(2, (await SearchAsync(compliance, $"patientId={recent.PatientId}")).Items.Count);
         var purge = (await SearchAsync(compliance, $"action={AuditActions.Purged}")).Items[0];
         var recorded = JsonSerializer.Deserialize<PurgeAnchor>(purge.Details!, Json)!;
         Assert.Equal(boundary, recorded.Cutoff, TimeSpan.FromMilliseconds(1));
@@ -239,7 +263,8 @@ public sealed class AuditTests(EventServicesFixture fixture)
     [Fact]
     public async Task Appends_from_two_replicas_consuming_concurrently_form_one_unbroken_chain()
     {
-        var second = fixture.Track(fixture.CreateAudit());
+        // Disposed at the end, so that later tests know which host records their events.
+        await using var second = fixture.CreateAudit();
         _ = second.Server;
         var watcher = ConsumeWatcher.Attach(second.Services);
         var nurse = TestUser.Staff(Roles.Nurse, "t");
@@ -248,8 +273,8 @@ public sealed class AuditTests(EventServicesFixture fixture)
         var views = Enumerable.Range(0, 300).Select(_ => (IIntegrationEvent)Viewed(nurse, conversation)).ToList();
         await fixture.PublishAsync([.. opening, .. views]);
 
-        var page = await Eventually.Until(() => SearchAsync(TestUser.Compliance(), $"userId={nurse.Id}&pageSize=1"), p => p.TotalCount == 302);
-        Assert.Equal(302, page.TotalCount);
+        var page = await Eventually.Until(() => SearchAsync(TestUser.Compliance(), $"userId={nurse.Id}&limit=500"), p => p.Items.Count == 302);
+        Assert.Equal(302, page.Items.Count);
         Assert.Contains(views, v => watcher.Count(v.EventId) > 0);
         Assert.Contains(views, v => fixture.AuditConsumed.Count(v.EventId) > 0);
         var verification = await VerifyAsync();
@@ -259,16 +284,8 @@ public sealed class AuditTests(EventServicesFixture fixture)
     [Fact]
     public async Task Records_written_before_the_chain_existed_are_chained_by_the_migration()
     {
-        var database = $"auditdb_upgrade_{Guid.NewGuid():N}"[..30];
-        await using (var server = new NpgsqlConnection(fixture.AuditDbConnectionString))
-        {
-            await server.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", server);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(fixture.AuditDbConnectionString) { Database = database }.ConnectionString;
-        await using var db = new AuditDbContext(new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql(connectionString).Options);
+        var connectionString = await CreateDatabaseAsync();
+        await using var db = new AuditDbContext(new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync("20261125201023_Initial");
         foreach (var service in new[] { "stats", "audit", "conversation" })
@@ -290,6 +307,38 @@ public sealed class AuditTests(EventServicesFixture fixture)
         Assert.Equal(4, verification.RecordsChecked);
     }
 
+    [Fact]
+    public async Task A_trail_database_the_previous_version_migrated_is_upgraded_at_start_and_keeps_its_chain()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        var recorded = new AuditEntry
+        {
+            EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, Action = AuditActions.ServiceStarted,
+            ActorId = "service:stats/before-upgrade", ActorRole = AuditEntry.SystemRole, SourceService = "stats",
+        };
+
+        // As the previous version left it: migrated with EF Core's default names, its history table included.
+        var previousModel = new DbContextOptionsBuilder<AuditDbContext>().UseNpgsql(connectionString)
+            .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning)).Options;
+        await using (var previous = new AuditDbContext(previousModel))
+        {
+            await previous.GetService<IMigrator>().MigrateAsync("20261125203505_TamperEvidentTrail");
+            Assert.True(await new AuditTrail(previous).AppendAsync(recorded, CancellationToken.None));
+        }
+
+        await using var upgraded = new ServiceFactory<AuditTrail>(ResourceNames.Audit, new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{ResourceNames.AuditDb}"] = connectionString,
+            [$"ConnectionStrings:{ResourceNames.Messaging}"] = fixture.MessagingConnectionString,
+            ["Audit:Retention:Enabled"] = "false",
+        });
+        using var client = upgraded.CreateClient(TestUser.Compliance());
+        var verification = (await client.GetFromJsonAsync<ChainVerification>("/api/audit/verify", Json))!;
+        Assert.True(verification.Valid, verification.Problem);
+        var page = (await client.GetFromJsonAsync<AuditPage>($"/api/audit/records?userId={recorded.ActorId}", Json))!;
+        Assert.Equal(recorded.EventId, Assert.Single(page.Items).EventId);
+    }
+
     private static string NewPatientId() => $"P-{Guid.NewGuid():N}"[..14];
 
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
@@ -306,6 +355,20 @@ public sealed class AuditTests(EventServicesFixture fixture)
         CorrelationId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
         ClientIp = "192.0.2.10",
     };
+
+    /// <summary>A new, empty database on the fixture's server.</summary>
+    private async Task<string> CreateDatabaseAsync()
+    {
+        var database = $"auditdb_upgrade_{Guid.NewGuid():N}"[..30];
+        await using (var server = new NpgsqlConnection(fixture.AuditDbConnectionString))
+        {
+            await server.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", server);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(fixture.AuditDbConnectionString) { Database = database }.ConnectionString;
+    }
 
     private async Task PublishAndWaitAsync(IReadOnlyList<IIntegrationEvent> events)
     {

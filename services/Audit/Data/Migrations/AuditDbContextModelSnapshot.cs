@@ -99,18 +99,24 @@ namespace CareMessaging.Audit.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("source_service");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_audit_records");
 
                     b.HasIndex("EventId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_records_event_id");
 
-                    b.HasIndex("OccurredAt");
+                    b.HasIndex("OccurredAt")
+                        .HasDatabaseName("ix_audit_records_occurred_at");
 
-                    b.HasIndex("Action", "OccurredAt");
+                    b.HasIndex("Action", "OccurredAt")
+                        .HasDatabaseName("ix_audit_records_action_occurred_at");
 
-                    b.HasIndex("ActorId", "OccurredAt");
+                    b.HasIndex("ActorId", "OccurredAt")
+                        .HasDatabaseName("ix_audit_records_actor_id_occurred_at");
 
-                    b.HasIndex("PatientId", "Action");
+                    b.HasIndex("PatientId", "Action")
+                        .HasDatabaseName("ix_audit_records_patient_id_action");
 
                     b.ToTable("audit_records", (string)null);
                 });

@@ -5,6 +5,8 @@ namespace CareMessaging.Audit.Data.Migrations;
 /// the canonical form and hash of a record, the chain trigger that numbers, stamps and hashes
 /// every appended record under one lock, and the trigger that refuses UPDATE, DELETE and TRUNCATE
 /// except a retention purge's deletion of records older than the cutoff it names.
+/// The chain lock's key stands here as a literal, because an applied migration never changes;
+/// <c>AdvisoryLocks.AuditChain</c> in ServiceDefaults registers the same number.
 /// </summary>
 internal static class TamperEvidenceSql
 {
