@@ -1,23 +1,26 @@
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Data;
+using CareMessaging.Conversation.Paging;
 using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Conversation.Messages;
 
+/// <summary>Which messages a page holds: the latest, or those <see cref="Before"/> a sequence (history).</summary>
+public sealed record MessagePageRequest(MessageCursor? Before = null, int Limit = ConversationLimits.DefaultMessageLimit);
+
 /// <summary>Pages through a conversation's messages, newest page first, each page in chronological order.</summary>
 public sealed class MessageQueries(ConversationDbContext db, MessageWriter writer)
 {
-    /// <summary>Up to <paramref name="limit"/> messages with a sequence below <paramref name="before"/> (or the latest), oldest first.</summary>
-    public async Task<MessagePage> PageAsync(Guid conversationId, string viewerId, long? before, int limit, CancellationToken cancellationToken)
+    public async Task<MessagePage> PageAsync(Guid conversationId, string viewerId, MessagePageRequest request, CancellationToken cancellationToken)
     {
         var query = db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId);
-        if (before is { } sequence)
+        if (request.Before is { Sequence: var before })
         {
-            query = query.Where(m => m.Sequence < sequence);
+            query = query.Where(m => m.Sequence < before);
         }
 
-        var newestFirst = await query.OrderByDescending(m => m.Sequence).Take(limit + 1).ToListAsync(cancellationToken);
-        var page = newestFirst.Take(limit).Reverse().Select(m => writer.View(m, viewerId)).ToList();
-        return new MessagePage(page, newestFirst.Count > limit ? page[0].Sequence : null);
+        var newestFirst = await query.OrderByDescending(m => m.Sequence).Take(request.Limit + 1).ToListAsync(cancellationToken);
+        var page = newestFirst.Take(request.Limit).Reverse().Select(m => writer.View(m, viewerId)).ToList();
+        return new MessagePage(page, newestFirst.Count > request.Limit ? page[0].Sequence : null);
     }
 }
