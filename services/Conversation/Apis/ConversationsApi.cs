@@ -22,9 +22,9 @@ public static class ConversationsApi
         api.MapGet("/summary", GetSummary).WithSummary("The caller's four dashboard figures");
         api.MapPost("/", StartConversation).WithSummary("Start a conversation with its first message")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/{id:guid}", GetConversation).WithSummary("A conversation with its latest messages")
+        api.MapGet("/{id:guid}", GetConversation).WithSummary("Open a conversation: its latest messages; recorded as a view")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/{id:guid}/messages", GetMessages).WithSummary("Earlier messages, in chronological order")
+        api.MapGet("/{id:guid}/messages", GetMessages).WithSummary("Earlier messages (before) or new ones (after), in chronological order")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id:guid}/messages", SendMessage).WithSummary("Send a message")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -99,18 +99,24 @@ public static class ConversationsApi
             return OutcomeResults.ConversationNotFound();
         }
 
-        await services.Access.ConversationViewedAsync(caller, new ConversationKeys(thread.Id, thread.PatientId, thread.CareTeamId), cancellationToken);
+        await services.Access.ThreadOpenedAsync(caller, new ConversationKeys(thread.Id, thread.PatientId, thread.CareTeamId), cancellationToken);
         return TypedResults.Ok(thread);
     }
 
     public static async Task<Results<Ok<MessagePage>, ValidationProblem, ProblemHttpResult>> GetMessages(
         [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id,
-        string? before, string? limit, CancellationToken cancellationToken)
+        string? before, string? after, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var request = new MessagePageRequest(
             Before: validation.Cursor<MessageCursor>(before, "before"),
+            After: validation.Cursor<MessageCursor>(after, "after"),
             Limit: validation.Limit(limit, ConversationLimits.DefaultMessageLimit, ConversationLimits.MaxMessageLimit));
+        if (request is { Before: not null, After: not null })
+        {
+            validation.Add("after", "Give before (to page back) or after (to fetch what is new), not both.");
+        }
+
         if (!validation.IsValid)
         {
             return validation.Problem();
@@ -123,7 +129,7 @@ public static class ConversationsApi
         }
 
         var page = await services.Messages.PageAsync(id, caller.UserId, request, cancellationToken);
-        await services.Access.ConversationViewedAsync(caller, conversation, cancellationToken);
+        await services.Access.MessagesReadAsync(caller, conversation, cancellationToken);
         return TypedResults.Ok(page);
     }
 

@@ -59,6 +59,10 @@ internal static class Extensions
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddHostedService<OutboxPruner>();
 
+        builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.SectionName))
+            .Validate(access => access.ViewWindow >= TimeSpan.Zero, "Access:ViewWindow must be a duration of zero or more (zero records every read of a thread).")
+            .ValidateOnStart();
+        builder.Services.AddMemoryCache();
         builder.Services.AddScoped<AccessEvents>();
         builder.Services.AddScoped<ConversationQueries>();
         builder.Services.AddScoped<ConversationCommands>();

@@ -4,12 +4,12 @@ namespace CareMessaging.Conversation.Paging;
 
 /// <summary>
 /// A position in a conversation's messages, the sequence number of a message: <c>before</c> pages
-/// back through history. Sequences start at 1 and have no gaps.
+/// back through history, <c>after</c> fetches what is new. Sequences start at 1 and have no gaps.
 /// </summary>
 public readonly record struct MessageCursor(long Sequence) : IPageCursor<MessageCursor>
 {
     public static string Expected =>
-        "the sequence number of a message (nextBefore of the previous page)";
+        "the sequence number of a message: nextBefore of the previous page for before, the last message shown for after";
 
     public static bool TryParse(string text, out MessageCursor cursor)
     {
