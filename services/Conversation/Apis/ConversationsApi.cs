@@ -1,20 +1,20 @@
 using System.Security.Claims;
+using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
 using CareMessaging.Conversation.Conversations;
-using CareMessaging.Conversation.Data;
 using CareMessaging.Conversation.Messages;
+using CareMessaging.Conversation.Paging;
 using CareMessaging.Conversation.ReadState;
 using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CareMessaging.Conversation.Apis;
 
 /// <summary>/api/conversations: the caller's conversations, their messages, read state and workflow.</summary>
 public static class ConversationsApi
 {
-        public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/conversations").WithTags("Conversations");
 
@@ -22,9 +22,9 @@ public static class ConversationsApi
         api.MapGet("/summary", GetSummary).WithSummary("The caller's four dashboard figures");
         api.MapPost("/", StartConversation).WithSummary("Start a conversation with its first message")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/{id:guid}", GetConversation).WithSummary("A conversation with its latest messages")
+        api.MapGet("/{id:guid}", GetConversation).WithSummary("Open a conversation: its latest messages; recorded as a view")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/{id:guid}/messages", GetMessages).WithSummary("Earlier messages, in chronological order")
+        api.MapGet("/{id:guid}/messages", GetMessages).WithSummary("Earlier messages (before) or new ones (after), in chronological order")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id:guid}/messages", SendMessage).WithSummary("Send a message")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -46,38 +46,22 @@ public static class ConversationsApi
         string? filter, string? q, string? status, string? cursor, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        var readFilter = validation.Choice<ReadFilter>(filter, "filter", ReadFilter.All)!.Value;
-        var statusFilter = validation.Choice<ConversationStatus>(status, "status");
-        var pageSize = validation.Limit(limit, ConversationLimits.DefaultListLimit, ConversationLimits.MaxListLimit);
-        if (q?.Trim() is { Length: > ConversationLimits.SearchMaxLength })
-        {
-            validation.Add("q", $"A search can be at most {ConversationLimits.SearchMaxLength} characters.");
-        }
-
-        ListCursor? after = null;
-        if (!string.IsNullOrEmpty(cursor))
-        {
-            if (ListCursor.TryDecode(cursor, out var decoded))
-            {
-                after = decoded;
-            }
-            else
-            {
-                validation.Add("cursor", "The cursor is not one this API returned. Start again without a cursor.");
-            }
-        }
-
+        var request = new ListRequest(
+            Filter: validation.Choice<ReadFilter>(filter, "filter") ?? ReadFilter.All,
+            Search: validation.Search(q),
+            Status: validation.Choice<ConversationStatus>(status, "status"),
+            After: validation.Cursor<ListCursor>(cursor, "cursor"),
+            Limit: validation.Limit(limit, ConversationLimits.DefaultListLimit, ConversationLimits.MaxListLimit));
         if (!validation.IsValid)
         {
-            return TypedResults.ValidationProblem(validation.Errors);
+            return validation.Problem();
         }
 
-        var page = await services.Queries.ListAsync(Viewer.From(user), new ListRequest(readFilter, q, statusFilter, after, pageSize), cancellationToken);
-        return TypedResults.Ok(page);
+        return TypedResults.Ok(await services.Queries.ListAsync(CareMessagingCaller.From(user), request, cancellationToken));
     }
 
     public static async Task<Ok<DashboardCounts>> GetSummary([AsParameters] ConversationServices services, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await services.Queries.SummaryAsync(Viewer.From(user), cancellationToken));
+        TypedResults.Ok(await services.Queries.SummaryAsync(CareMessagingCaller.From(user), cancellationToken));
 
     public static async Task<Results<Created<ConversationThread>, Ok<ConversationThread>, ValidationProblem, ProblemHttpResult>> StartConversation(
         [AsParameters] ConversationServices services, ClaimsPrincipal user, StartConversationRequest request, CancellationToken cancellationToken)
@@ -85,23 +69,23 @@ public static class ConversationsApi
         var validation = new RequestValidation();
         var patientId = validation.Text(request.PatientId, "patientId", "The patient ID", 1, ConversationLimits.PatientIdMaxLength, trim: true);
         var topic = validation.Text(request.Topic, "topic", "The topic", ConversationLimits.TopicMinLength, ConversationLimits.TopicMaxLength, trim: true);
-        var body = ValidateBody(validation, request.Body);
-        var clientMessageId = ValidateClientMessageId(validation, request.ClientMessageId);
+        var body = validation.MessageBody(request.Body);
+        var clientMessageId = validation.ClientMessageId(request.ClientMessageId);
         if (!validation.IsValid)
         {
-            return TypedResults.ValidationProblem(validation.Errors);
+            return validation.Problem();
         }
 
-        var viewer = Viewer.From(user);
-        var outcome = await services.Commands.StartAsync(viewer, patientId, topic, body, clientMessageId, cancellationToken);
+        var caller = CareMessagingCaller.From(user);
+        var outcome = await services.Commands.StartAsync(caller, patientId, topic, body, clientMessageId, cancellationToken);
         if (outcome is not Outcome<Guid>.Done done)
         {
-            return Problem(outcome);
+            return OutcomeResults.Problem(outcome);
         }
 
-        var thread = await BuildThreadAsync(services, viewer, done.Value, cancellationToken)
+        var thread = await services.Queries.ThreadAsync(caller, done.Value, cancellationToken)
             ?? throw new InvalidOperationException("A conversation just started is not visible to the caller who started it.");
-        return done.Created
+        return done.Effect == Effect.Created
             ? TypedResults.Created($"/api/conversations/{thread.Id}", thread)
             : TypedResults.Ok(thread);
     }
@@ -109,48 +93,43 @@ public static class ConversationsApi
     public static async Task<Results<Ok<ConversationThread>, ProblemHttpResult>> GetConversation(
         [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
     {
-        var viewer = Viewer.From(user);
-        var thread = await BuildThreadAsync(services, viewer, id, cancellationToken);
-        if (thread is null)
+        var caller = CareMessagingCaller.From(user);
+        if (await services.Queries.ThreadAsync(caller, id, cancellationToken) is not { } thread)
         {
-            return ConversationNotFound();
+            return OutcomeResults.ConversationNotFound();
         }
 
-        await RecordViewAsync(services, viewer, id, cancellationToken);
+        await services.Access.ThreadOpenedAsync(caller, new ConversationKeys(thread.Id, thread.PatientId, thread.CareTeamId), cancellationToken);
         return TypedResults.Ok(thread);
     }
 
     public static async Task<Results<Ok<MessagePage>, ValidationProblem, ProblemHttpResult>> GetMessages(
-        [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id, string? before, string? limit, CancellationToken cancellationToken)
+        [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id,
+        string? before, string? after, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        var pageSize = validation.Limit(limit, ConversationLimits.DefaultMessageLimit, ConversationLimits.MaxMessageLimit);
-        long? beforeSequence = null;
-        if (!string.IsNullOrWhiteSpace(before))
+        var request = new MessagePageRequest(
+            Before: validation.Cursor<MessageCursor>(before, "before"),
+            After: validation.Cursor<MessageCursor>(after, "after"),
+            Limit: validation.Limit(limit, ConversationLimits.DefaultMessageLimit, ConversationLimits.MaxMessageLimit));
+        if (request is { Before: not null, After: not null })
         {
-            if (long.TryParse(before, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) && sequence > 0)
-            {
-                beforeSequence = sequence;
-            }
-            else
-            {
-                validation.Add("before", "Use the sequence number of a message (nextBefore of the previous page).");
-            }
+            validation.Add("after", "Give before (to page back) or after (to fetch what is new), not both.");
         }
 
         if (!validation.IsValid)
         {
-            return TypedResults.ValidationProblem(validation.Errors);
+            return validation.Problem();
         }
 
-        var viewer = Viewer.From(user);
-        if (await services.Queries.GetAsync(viewer, id, cancellationToken) is null)
+        var caller = CareMessagingCaller.From(user);
+        if (await services.Queries.FindAsync(caller, id, cancellationToken) is not { } conversation)
         {
-            return ConversationNotFound();
+            return OutcomeResults.ConversationNotFound();
         }
 
-        var page = await services.Messages.PageAsync(id, viewer.UserId, beforeSequence, pageSize, cancellationToken);
-        await RecordViewAsync(services, viewer, id, cancellationToken);
+        var page = await services.Messages.PageAsync(id, caller.UserId, request, cancellationToken);
+        await services.Access.MessagesReadAsync(caller, conversation, cancellationToken);
         return TypedResults.Ok(page);
     }
 
@@ -158,141 +137,77 @@ public static class ConversationsApi
         [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id, SendMessageRequest request, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        var body = ValidateBody(validation, request.Body);
-        var clientMessageId = ValidateClientMessageId(validation, request.ClientMessageId);
+        var body = validation.MessageBody(request.Body);
+        var clientMessageId = validation.ClientMessageId(request.ClientMessageId);
         if (!validation.IsValid)
         {
-            return TypedResults.ValidationProblem(validation.Errors);
+            return validation.Problem();
         }
 
-        var outcome = await services.Commands.SendAsync(Viewer.From(user), id, body, clientMessageId, cancellationToken);
+        var outcome = await services.Commands.SendAsync(CareMessagingCaller.From(user), id, body, clientMessageId, cancellationToken);
         return outcome switch
         {
-            Outcome<MessageView>.Done { Created: true } done => TypedResults.Created($"/api/conversations/{id}/messages", done.Value),
+            Outcome<MessageView>.Done { Effect: Effect.Created } done => TypedResults.Created($"/api/conversations/{id}/messages", done.Value),
             Outcome<MessageView>.Done done => TypedResults.Ok(done.Value),
-            _ => Problem(outcome),
+            _ => OutcomeResults.Problem(outcome),
         };
     }
 
     public static async Task<Results<Ok<ReadStateView>, ValidationProblem, ProblemHttpResult>> MarkRead(
         [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id, MarkReadRequest request, CancellationToken cancellationToken)
     {
+        var validation = new RequestValidation();
         if (!Guid.TryParse(request.UpToMessageId, out var upToMessageId))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["upToMessageId"] = ["Give the id of the last message read."],
-            });
+            validation.Add("upToMessageId", "Give the id of the last message read.");
+            return validation.Problem();
         }
 
-        var outcome = await services.ReadHorizons.MarkReadAsync(Viewer.From(user), id, upToMessageId, cancellationToken);
-        return outcome switch
-        {
-            Outcome<ReadStateView>.Done done => TypedResults.Ok(done.Value),
-            Outcome<ReadStateView>.Invalid invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }),
-            _ => Problem(outcome),
-        };
+        var outcome = await services.ReadHorizons.MarkReadAsync(CareMessagingCaller.From(user), id, upToMessageId, cancellationToken);
+        return outcome is Outcome<ReadStateView>.Done done ? TypedResults.Ok(done.Value) : OutcomeResults.Problem(outcome);
     }
 
     public static Task<Results<Ok<ConversationListItem>, ProblemHttpResult>> Resolve(
         [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(services, user, id, services.Commands.ResolveAsync, cancellationToken);
+        ChangeStatusAsync(services, user, id, ConversationStatus.Resolved, cancellationToken);
 
     public static Task<Results<Ok<ConversationListItem>, ProblemHttpResult>> Archive(
         [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(services, user, id, services.Commands.ArchiveAsync, cancellationToken);
+        ChangeStatusAsync(services, user, id, ConversationStatus.Archived, cancellationToken);
 
     public static Task<Results<Ok<ConversationListItem>, ProblemHttpResult>> Reopen(
         [AsParameters] ConversationServices services, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(services, user, id, services.Commands.ReopenAsync, cancellationToken);
+        ChangeStatusAsync(services, user, id, ConversationStatus.Open, cancellationToken);
 
     public static async Task<Results<Ok<ReadModelPage>, ValidationProblem>> ExportReadModel(
         [AsParameters] ConversationServices services, string? cursor, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
+        var after = validation.Cursor<ExportCursor>(cursor, "cursor");
         var pageSize = validation.Limit(limit, ConversationLimits.DefaultExportLimit, ConversationLimits.MaxExportLimit);
-        Guid? after = null;
-        if (!string.IsNullOrEmpty(cursor))
-        {
-            if (Guid.TryParseExact(cursor, "N", out var id))
-            {
-                after = id;
-            }
-            else
-            {
-                validation.Add("cursor", "The cursor is not one this API returned. Start again without a cursor.");
-            }
-        }
-
         if (!validation.IsValid)
         {
-            return TypedResults.ValidationProblem(validation.Errors);
+            return validation.Problem();
         }
 
         return TypedResults.Ok(await services.Export.PageAsync(after, pageSize, cancellationToken));
     }
 
+    /// <summary>The workflow moves answer the conversation as the list shows it afterwards, changed or not.</summary>
     private static async Task<Results<Ok<ConversationListItem>, ProblemHttpResult>> ChangeStatusAsync(
-        ConversationServices services, ClaimsPrincipal user, Guid id,
-        Func<Viewer, Guid, CancellationToken, Task<Outcome<ConversationStatus>>> change, CancellationToken cancellationToken)
+        ConversationServices services, ClaimsPrincipal user, Guid id, ConversationStatus target, CancellationToken cancellationToken)
     {
-        var viewer = Viewer.From(user);
-        var outcome = await change(viewer, id, cancellationToken);
+        var caller = CareMessagingCaller.From(user);
+        var outcome = await services.Commands.ChangeStatusAsync(caller, id, target, cancellationToken);
         if (outcome is not Outcome<ConversationStatus>.Done)
         {
-            return Problem(outcome);
+            return OutcomeResults.Problem(outcome);
         }
 
-        var current = await services.Queries.GetAsync(viewer, id, cancellationToken);
-        return current is { } found ? TypedResults.Ok(found.Item) : ConversationNotFound();
+        return await services.Queries.GetAsync(caller, id, cancellationToken) is { } current
+            ? TypedResults.Ok(current.Item)
+            : OutcomeResults.ConversationNotFound();
     }
-
-    private static async Task<ConversationThread?> BuildThreadAsync(ConversationServices services, Viewer viewer, Guid id, CancellationToken cancellationToken)
-    {
-        if (await services.Queries.GetAsync(viewer, id, cancellationToken) is not { } found)
-        {
-            return null;
-        }
-
-        var messages = await services.Messages.PageAsync(id, viewer.UserId, before: null, ConversationLimits.DefaultMessageLimit, cancellationToken);
-        return new ConversationThread(found.Item, found.CreatedBy, found.CreatedByKind, found.ReadUpToSequence, messages);
-    }
-
-    private static async Task RecordViewAsync(ConversationServices services, Viewer viewer, Guid id, CancellationToken cancellationToken)
-    {
-        var conversation = await services.Db.Conversations.FindAsync([id], cancellationToken)
-            ?? throw new InvalidOperationException("The conversation disappeared while it was viewed.");
-        services.Access.ConversationViewed(viewer, conversation);
-        await services.Db.SaveChangesAsync(cancellationToken);
-        services.Outbox.Notify();
-    }
-
-    private static string ValidateBody(RequestValidation validation, string? body)
-    {
-        if (body is not null && body.Length > ConversationLimits.BodyMaxLength)
-        {
-            validation.Add("body", $"A message can be at most {ConversationLimits.BodyMaxLength} characters; this one has {body.Length}. Split it into several messages.");
-            return body;
-        }
-
-        return validation.Text(body, "body", "The message", 1, ConversationLimits.BodyMaxLength, trim: false);
-    }
-
-    private static string ValidateClientMessageId(RequestValidation validation, string? clientMessageId) =>
-        validation.Text(clientMessageId, "clientMessageId", "A client message id (a new random id per message, repeated only on retries)",
-            1, ConversationLimits.ClientMessageIdMaxLength, trim: true);
-
-    internal static ProblemHttpResult ConversationNotFound() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "There is no such conversation.");
-
-    internal static ProblemHttpResult Problem<T>(Outcome<T> outcome) => outcome switch
-    {
-        Outcome<T>.NotFound notFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: notFound.Detail),
-        Outcome<T>.Conflict conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: conflict.Detail),
-        Outcome<T>.Forbidden forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: forbidden.Detail),
-        Outcome<T>.Invalid invalid => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: $"{invalid.Field}: {invalid.Message}"),
-        _ => throw new InvalidOperationException($"{outcome.GetType().Name} is not a problem."),
-    };
 }
 
 /// <summary>What the conversation handlers use, bundled for <c>[AsParameters]</c>.</summary>
@@ -302,9 +217,7 @@ public sealed class ConversationServices(
     MessageQueries messages,
     ReadHorizons readHorizons,
     ReadModelExport export,
-    AccessEvents access,
-    Outbox.OutboxWriter outbox,
-    ConversationDbContext db)
+    AccessEvents access)
 {
     public ConversationQueries Queries { get; } = queries;
 
@@ -317,8 +230,4 @@ public sealed class ConversationServices(
     public ReadModelExport Export { get; } = export;
 
     public AccessEvents Access { get; } = access;
-
-    public Outbox.OutboxWriter Outbox { get; } = outbox;
-
-    public ConversationDbContext Db { get; } = db;
 }

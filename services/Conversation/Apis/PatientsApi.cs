@@ -1,8 +1,7 @@
 using System.Security.Claims;
+using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
-using CareMessaging.Conversation.Data;
-using CareMessaging.Conversation.Outbox;
 using CareMessaging.Conversation.Patients;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,7 +15,7 @@ public static class PatientsApi
         var api = app.MapGroup("/api/patients").WithTags("Patients");
 
         api.MapGet("/", SearchPatients).WithSummary("Patients of the caller's care teams, by name or patient ID");
-        api.MapGet("/{patientId}", GetPatient).WithSummary("A patient's profile and conversations")
+        api.MapGet("/{patientId}", GetPatient).WithSummary("A patient's profile and conversations; recorded as a view")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
@@ -25,44 +24,34 @@ public static class PatientsApi
         [AsParameters] PatientServices services, ClaimsPrincipal user, string? q, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
+        var search = validation.Search(q);
         var pageSize = validation.Limit(limit, ConversationLimits.DefaultPatientLimit, ConversationLimits.MaxPatientLimit);
-        if (q?.Trim() is { Length: > ConversationLimits.SearchMaxLength })
-        {
-            validation.Add("q", $"A search can be at most {ConversationLimits.SearchMaxLength} characters.");
-        }
-
         if (!validation.IsValid)
         {
-            return TypedResults.ValidationProblem(validation.Errors);
+            return validation.Problem();
         }
 
-        return TypedResults.Ok(await services.Directory.SearchAsync(Viewer.From(user), q, pageSize, cancellationToken));
+        return TypedResults.Ok(await services.Directory.SearchAsync(CareMessagingCaller.From(user), search, pageSize, cancellationToken));
     }
 
     public static async Task<Results<Ok<PatientProfile>, ProblemHttpResult>> GetPatient(
         [AsParameters] PatientServices services, ClaimsPrincipal user, string patientId, CancellationToken cancellationToken)
     {
-        var viewer = Viewer.From(user);
-        if (await services.Directory.ProfileAsync(viewer, patientId, cancellationToken) is not { } found)
+        var caller = CareMessagingCaller.From(user);
+        if (await services.Directory.ProfileAsync(caller, patientId, cancellationToken) is not { } found)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "There is no such patient.");
+            return OutcomeResults.NotFound("There is no such patient.");
         }
 
-        services.Access.PatientProfileViewed(viewer, found.Patient);
-        await services.Db.SaveChangesAsync(cancellationToken);
-        services.Outbox.Notify();
+        await services.Access.PatientProfileViewedAsync(caller, found.Patient, cancellationToken);
         return TypedResults.Ok(found.Profile);
     }
 }
 
 /// <summary>What the patient handlers use, bundled for <c>[AsParameters]</c>.</summary>
-public sealed class PatientServices(PatientDirectory directory, AccessEvents access, OutboxWriter outbox, ConversationDbContext db)
+public sealed class PatientServices(PatientDirectory directory, AccessEvents access)
 {
     public PatientDirectory Directory { get; } = directory;
 
     public AccessEvents Access { get; } = access;
-
-    public OutboxWriter Outbox { get; } = outbox;
-
-    public ConversationDbContext Db { get; } = db;
 }

@@ -48,6 +48,8 @@ public sealed class Conversation
     /// <summary>"Awaiting response": the latest message is from the patient.</summary>
     public bool AwaitingResponse => LastSenderKind == SenderKind.Patient;
 
+    public ConversationKeys Keys => new(Id, PatientId, CareTeamId);
+
     public void RefreshSearchText(Patient patient) =>
         SearchText = string.Join(PatientNames.FieldSeparator, Topic.ToLowerInvariant(),
             PatientNames.SearchText(patient.PatientId, patient.GivenName, patient.FamilyName));

@@ -1,8 +1,12 @@
+using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
 using CareMessaging.Conversation.Data;
 using CareMessaging.Conversation.Encryption;
+using CareMessaging.Conversation.Messages;
+using CareMessaging.Conversation.Paging;
 using CareMessaging.Conversation.Patients;
+using CareMessaging.Conversation.ReadState;
 using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Conversation.Conversations;
@@ -20,12 +24,11 @@ public sealed record ListRequest(
 /// Reads conversations for one caller: the list (filters, search, keyset pages), one
 /// conversation, and the dashboard figures of docs/decisions/0004-dashboard-figures.md.
 /// </summary>
-public sealed class ConversationQueries(ConversationDbContext db, ProtectedFields fields)
+public sealed class ConversationQueries(ConversationDbContext db, ProtectedFields fields, MessageQueries messages)
 {
-    public async Task<ConversationListPage> ListAsync(Viewer viewer, ListRequest request, CancellationToken cancellationToken)
+    public async Task<ConversationListPage> ListAsync(CareMessagingCaller caller, ListRequest request, CancellationToken cancellationToken)
     {
-        var me = viewer.UserId;
-        var query = db.Conversations.AsNoTracking().Where(viewer.CanSeeConversation());
+        var query = db.Conversations.AsNoTracking().Where(caller.CanSeeConversation());
 
         if (request.PatientId is { } patientId)
         {
@@ -49,21 +52,15 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
                 ValueTuple.Create(after.LastActivityAt, after.Id)));
         }
 
-        // Unread, as defined once in ADR 0004: a message after the caller's horizon not sent by the caller.
-        query = request.Filter switch
+        var states = query.ForReader(db, caller.UserId);
+        states = request.Filter switch
         {
-            ReadFilter.Unread => query.Where(c =>
-                c.MessageCount > db.ReadHorizons.Where(h => h.ConversationId == c.Id && h.ReaderId == me).Select(h => h.ReadUpToSequence).FirstOrDefault()
-                && (c.LastSenderId != me || db.Messages.Any(m => m.ConversationId == c.Id && m.SenderId != me
-                    && m.Sequence > db.ReadHorizons.Where(h => h.ConversationId == c.Id && h.ReaderId == me).Select(h => h.ReadUpToSequence).FirstOrDefault()))),
-            ReadFilter.Read => query.Where(c =>
-                c.MessageCount <= db.ReadHorizons.Where(h => h.ConversationId == c.Id && h.ReaderId == me).Select(h => h.ReadUpToSequence).FirstOrDefault()
-                || !db.Messages.Any(m => m.ConversationId == c.Id && m.SenderId != me
-                    && m.Sequence > db.ReadHorizons.Where(h => h.ConversationId == c.Id && h.ReaderId == me).Select(h => h.ReadUpToSequence).FirstOrDefault())),
-            _ => query,
+            ReadFilter.Unread => states.WithUnread(caller.UserId),
+            ReadFilter.Read => states.WithoutUnread(caller.UserId),
+            _ => states,
         };
 
-        var rows = await Project(query.OrderByDescending(c => c.LastActivityAt).ThenByDescending(c => c.Id).Take(request.Limit + 1), me)
+        var rows = await Project(states.OrderByDescending(s => s.Conversation.LastActivityAt).ThenByDescending(s => s.Conversation.Id).Take(request.Limit + 1))
             .ToListAsync(cancellationToken);
 
         var items = rows.Take(request.Limit).Select(ToItem).ToList();
@@ -73,62 +70,50 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
 
     /// <summary>One conversation as the caller's list would show it, or null when the caller cannot see it.</summary>
     public async Task<(ConversationListItem Item, long ReadUpToSequence, string CreatedBy, SenderKind CreatedByKind)?> GetAsync(
-        Viewer viewer, Guid id, CancellationToken cancellationToken)
+        CareMessagingCaller caller, Guid id, CancellationToken cancellationToken)
     {
-        var row = await Project(db.Conversations.AsNoTracking().Where(viewer.CanSeeConversation()).Where(c => c.Id == id), viewer.UserId)
+        var row = await Project(db.Conversations.AsNoTracking().Where(caller.CanSeeConversation()).Where(c => c.Id == id).ForReader(db, caller.UserId))
             .SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : (ToItem(row), row.Horizon, row.CreatedBy, row.CreatedByKind);
     }
 
-    /// <summary>The four dashboard figures for the caller, straight from this database.</summary>
-    public async Task<DashboardCounts> SummaryAsync(Viewer viewer, CancellationToken cancellationToken)
+    /// <summary>A conversation with its latest messages, or null when the caller cannot see it.</summary>
+    public async Task<ConversationThread?> ThreadAsync(CareMessagingCaller caller, Guid id, CancellationToken cancellationToken)
     {
-        if (viewer.Kind == ViewerKind.None)
+        if (await GetAsync(caller, id, cancellationToken) is not { } found)
         {
-            return new DashboardCounts { TotalConversations = 0, UnreadMessages = 0, UniquePatients = 0, TotalMessages = 0 };
+            return null;
         }
 
-        // Unread = Σ (messages after the horizon) − (the caller's own messages after the horizon):
-        // the first term needs only the conversation rows, the second only the caller's messages.
-        var visible = viewer.IsStaff ? "c.care_team_id = ANY({1})" : "c.patient_id = {2}";
-        var sql = $$"""
-            WITH visible AS (
-                SELECT c.id, c.patient_id, c.status, c.message_count, COALESCE(h.read_up_to_sequence, 0) AS horizon
-                FROM conversations c
-                LEFT JOIN read_horizons h ON h.conversation_id = c.id AND h.reader_id = {0}
-                WHERE {{visible}}
-            ), own_after_horizon AS (
-                SELECT count(*) AS n
-                FROM messages m JOIN visible v ON v.id = m.conversation_id
-                WHERE m.sender_id = {0} AND m.sequence > v.horizon
-            )
-            SELECT count(*) AS total_conversations,
-                   COALESCE(sum(GREATEST(v.message_count - v.horizon, 0)), 0) - (SELECT n FROM own_after_horizon) AS unread_messages,
-                   count(DISTINCT v.patient_id) FILTER (WHERE v.status <> 'Archived') AS unique_patients,
-                   COALESCE(sum(v.message_count), 0) AS total_messages
-            FROM visible v
-            """;
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
+        var latest = await messages.PageAsync(id, caller.UserId, new MessagePageRequest(), cancellationToken);
+        return new ConversationThread(found.Item, found.CreatedBy, found.CreatedByKind, found.ReadUpToSequence, latest);
+    }
 
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql.Replace("{0}", "@me", StringComparison.Ordinal)
-            .Replace("{1}", "@teams", StringComparison.Ordinal)
-            .Replace("{2}", "@patient", StringComparison.Ordinal);
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("me", viewer.UserId));
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("teams", viewer.CareTeams.ToArray()));
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("patient", viewer.PatientId ?? string.Empty));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
+    /// <summary>The ids of a conversation the caller can see, or null; cheaper than <see cref="GetAsync"/> when only access matters.</summary>
+    public Task<ConversationKeys?> FindAsync(CareMessagingCaller caller, Guid id, CancellationToken cancellationToken) =>
+        db.Conversations.AsNoTracking().Where(caller.CanSeeConversation()).Where(c => c.Id == id)
+            .Select(c => (ConversationKeys?)new ConversationKeys(c.Id, c.PatientId, c.CareTeamId))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>The four dashboard figures for the caller, straight from this database.</summary>
+    public async Task<DashboardCounts> SummaryAsync(CareMessagingCaller caller, CancellationToken cancellationToken)
+    {
+        var visible = db.Conversations.AsNoTracking().Where(caller.CanSeeConversation());
+        var figures = await visible.GroupBy(_ => 1)
+            .Select(all => new
+            {
+                Conversations = all.LongCount(),
+                Patients = all.Where(c => c.Status != ConversationStatus.Archived).Select(c => c.PatientId).Distinct().LongCount(),
+                Messages = all.Sum(c => c.MessageCount),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        var unread = await visible.ForReader(db, caller.UserId).TotalForReader(db, caller.UserId).SingleOrDefaultAsync(cancellationToken);
         return new DashboardCounts
         {
-            TotalConversations = reader.GetInt64(0),
-            UnreadMessages = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
-            UniquePatients = reader.GetInt64(2),
-            TotalMessages = Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
+            TotalConversations = figures?.Conversations ?? 0,
+            UnreadMessages = unread,
+            UniquePatients = figures?.Patients ?? 0,
+            TotalMessages = figures?.Messages ?? 0,
         };
     }
 
@@ -150,27 +135,26 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
         return $"%{escaped}%";
     }
 
-    private IQueryable<Row> Project(IQueryable<Conversation> query, string me) =>
-        query.Select(c => new Row
+    private static IQueryable<Row> Project(IQueryable<ReaderState> states) =>
+        states.Select(s => new Row
         {
-            Id = c.Id,
-            PatientId = c.PatientId,
-            GivenName = c.Patient!.GivenName,
-            FamilyName = c.Patient.FamilyName,
-            CareTeamId = c.CareTeamId,
-            Topic = c.Topic,
-            Status = c.Status,
-            Preview = c.LastMessagePreview,
-            PreviewKeyId = c.PreviewKeyId,
-            LastSenderKind = c.LastSenderKind,
-            LastActivityAt = c.LastActivityAt,
-            CreatedAt = c.CreatedAt,
-            CreatedBy = c.CreatedBy,
-            CreatedByKind = c.CreatedByKind,
-            MessageCount = c.MessageCount,
-            Horizon = db.ReadHorizons.Where(h => h.ConversationId == c.Id && h.ReaderId == me).Select(h => h.ReadUpToSequence).FirstOrDefault(),
-            Unread = db.Messages.Count(m => m.ConversationId == c.Id && m.SenderId != me
-                && m.Sequence > db.ReadHorizons.Where(h => h.ConversationId == c.Id && h.ReaderId == me).Select(h => h.ReadUpToSequence).FirstOrDefault()),
+            Id = s.Conversation.Id,
+            PatientId = s.Conversation.PatientId,
+            GivenName = s.Conversation.Patient!.GivenName,
+            FamilyName = s.Conversation.Patient.FamilyName,
+            CareTeamId = s.Conversation.CareTeamId,
+            Topic = s.Conversation.Topic,
+            Status = s.Conversation.Status,
+            Preview = s.Conversation.LastMessagePreview,
+            PreviewKeyId = s.Conversation.PreviewKeyId,
+            LastSenderKind = s.Conversation.LastSenderKind,
+            LastActivityAt = s.Conversation.LastActivityAt,
+            CreatedAt = s.Conversation.CreatedAt,
+            CreatedBy = s.Conversation.CreatedBy,
+            CreatedByKind = s.Conversation.CreatedByKind,
+            MessageCount = s.Conversation.MessageCount,
+            Horizon = s.Horizon,
+            Unread = s.UnreadCount,
         });
 
     private ConversationListItem ToItem(Row row) => new()
@@ -225,6 +209,6 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
 
         public long Horizon { get; init; }
 
-        public int Unread { get; init; }
+        public long Unread { get; init; }
     }
 }

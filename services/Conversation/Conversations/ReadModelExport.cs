@@ -1,5 +1,6 @@
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Data;
+using CareMessaging.Conversation.Paging;
 using CareMessaging.Conversation.Patients;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,12 +12,12 @@ namespace CareMessaging.Conversation.Conversations;
 /// </summary>
 public sealed class ReadModelExport(ConversationDbContext db)
 {
-    public async Task<ReadModelPage> PageAsync(Guid? after, int limit, CancellationToken cancellationToken)
+    public async Task<ReadModelPage> PageAsync(ExportCursor? after, int limit, CancellationToken cancellationToken)
     {
         var query = db.Conversations.AsNoTracking();
-        if (after is { } cursor)
+        if (after is { After: var last })
         {
-            query = query.Where(c => c.Id > cursor);
+            query = query.Where(c => c.Id > last);
         }
 
         var conversations = await query.OrderBy(c => c.Id).Take(limit + 1)
@@ -56,7 +57,7 @@ public sealed class ReadModelExport(ConversationDbContext db)
         return new ReadModelPage
         {
             Items = items,
-            NextCursor = conversations.Count > limit ? page[^1].Id.ToString("N") : null,
+            NextCursor = conversations.Count > limit ? new ExportCursor(page[^1].Id).Encode() : null,
         };
     }
 }

@@ -86,6 +86,7 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
             conversation.Property(c => c.PreviewKeyId).HasMaxLength(64);
             conversation.HasOne(c => c.Patient).WithMany().HasForeignKey(c => c.PatientId);
             conversation.Ignore(c => c.AwaitingResponse);
+            conversation.Ignore(c => c.Keys);
 
             // The list is ordered by latest activity (then id, for a stable keyset); staff see
             // their teams' conversations, a patient their own.

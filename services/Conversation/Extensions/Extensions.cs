@@ -21,11 +21,15 @@ internal static class Extensions
 
     public static void AddConversationServices(this IHostApplicationBuilder builder)
     {
+        // The context is pooled, so its options (and the interceptor in them) are built once; the
+        // signal is the one the dispatcher waits on.
+        var outboxSignal = new OutboxSignal();
+        builder.Services.AddSingleton(outboxSignal);
         builder.AddNpgsqlDbContext<ConversationDbContext>(ResourceNames.ConversationDb,
             // Writes use explicit transactions with row locks, which EF's retrying strategy cannot
             // replay; a failed request is retried by its client with the same clientMessageId instead.
             settings => settings.DisableRetry = true,
-            options => options.UseSnakeCaseNamingConvention());
+            options => options.UseSnakeCaseNamingConvention().AddInterceptors(new OutboxCommitInterceptor(outboxSignal)));
         builder.AddMessaging(ResourceNames.Conversation);
         builder.AddDefaultAuthentication(audience: ResourceNames.Conversation);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
@@ -51,11 +55,14 @@ internal static class Extensions
             .Validate(outbox => outbox.RetainSentFor > TimeSpan.Zero && outbox.PruneInterval > TimeSpan.Zero && outbox.PruneBatchSize > 0,
                 "Outbox:RetainSentFor and Outbox:PruneInterval must be positive durations and Outbox:PruneBatchSize a positive number.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<OutboxWriter>();
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddHostedService<OutboxPruner>();
 
+        builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.SectionName))
+            .Validate(access => access.ViewWindow >= TimeSpan.Zero, "Access:ViewWindow must be a duration of zero or more (zero records every read of a thread).")
+            .ValidateOnStart();
+        builder.Services.AddMemoryCache();
         builder.Services.AddScoped<AccessEvents>();
         builder.Services.AddScoped<ConversationQueries>();
         builder.Services.AddScoped<ConversationCommands>();

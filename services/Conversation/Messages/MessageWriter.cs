@@ -1,5 +1,5 @@
+using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
-using CareMessaging.Conversation.Access;
 using CareMessaging.Conversation.Data;
 using CareMessaging.Conversation.Encryption;
 using CareMessaging.Conversation.Outbox;
@@ -16,10 +16,10 @@ namespace CareMessaging.Conversation.Messages;
 /// </summary>
 public sealed class MessageWriter(ConversationDbContext db, ProtectedFields fields, OutboxWriter outbox, TimeProvider clock)
 {
-    public async Task<Message> AppendAsync(ConversationEntity conversation, Patient patient, Viewer sender, string body, string clientMessageId, CancellationToken cancellationToken)
+    public async Task<Message> AppendAsync(ConversationEntity conversation, Patient patient, CareMessagingCaller sender, string body, string clientMessageId, CancellationToken cancellationToken)
     {
-        var now = Now(clock);
-        var messageId = Guid.CreateVersion7(now);
+        var header = EventHeader.For(sender, conversation.Keys, clock);
+        var messageId = Guid.CreateVersion7(header.OccurredAt);
         var sealedBody = fields.SealBody(messageId, body);
         var message = new Message
         {
@@ -31,27 +31,27 @@ public sealed class MessageWriter(ConversationDbContext db, ProtectedFields fiel
             SenderName = await SenderNameAsync(sender, patient, cancellationToken),
             Body = sealedBody.Ciphertext,
             BodyKeyId = sealedBody.KeyId,
-            SentAt = now,
+            SentAt = header.OccurredAt,
             ClientMessageId = clientMessageId,
         };
         db.Messages.Add(message);
 
         conversation.MessageCount = message.Sequence;
-        conversation.LastActivityAt = now;
+        conversation.LastActivityAt = message.SentAt;
         conversation.LastSenderId = sender.UserId;
         conversation.LastSenderKind = sender.SenderKind;
         fields.SetPreview(conversation, body);
 
         outbox.Enqueue(new MessageSent
         {
-            EventId = Guid.CreateVersion7(now),
-            OccurredAt = now,
-            ActorId = sender.UserId,
-            ActorRole = sender.Role,
+            EventId = header.EventId,
+            OccurredAt = header.OccurredAt,
+            ActorId = header.ActorId,
+            ActorRole = header.ActorRole,
+            ConversationId = header.ConversationId,
+            PatientId = header.PatientId,
+            CareTeamId = header.CareTeamId,
             SenderKind = sender.SenderKind,
-            ConversationId = conversation.Id,
-            PatientId = conversation.PatientId,
-            CareTeamId = conversation.CareTeamId,
             MessageId = message.Id,
             Sequence = message.Sequence,
             MessageCount = conversation.MessageCount,
@@ -77,16 +77,9 @@ public sealed class MessageWriter(ConversationDbContext db, ProtectedFields fiel
         FromMe = message.SenderId == viewerId,
     };
 
-    /// <summary>Now, to the microsecond PostgreSQL keeps, so values read back compare equal.</summary>
-    public static DateTimeOffset Now(TimeProvider clock)
+    private async Task<string> SenderNameAsync(CareMessagingCaller sender, Patient patient, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        return now.AddTicks(-(now.UtcTicks % 10));
-    }
-
-    private async Task<string> SenderNameAsync(Viewer sender, Patient patient, CancellationToken cancellationToken)
-    {
-        if (sender.Kind == ViewerKind.Patient)
+        if (sender.IsPatient)
         {
             return patient.FullName;
         }

@@ -1,5 +1,6 @@
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Data;
+using CareMessaging.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,62 +14,42 @@ namespace CareMessaging.Conversation.Outbox;
 /// are marked, so several replicas share the work without publishing a row twice in the normal
 /// case. A crash between publishing and committing publishes the row again: delivery is
 /// at-least-once, and consumers deduplicate by event id. While the broker is down the batch
-/// fails, the rows stay unsent, and the dispatcher retries with a growing pause.
+/// fails, the rows stay unsent, and the dispatcher retries with a growing pause that no signal
+/// cuts short; otherwise it waits for the signal of a commit or the poll interval.
 /// </summary>
-public sealed partial class OutboxDispatcher(
+public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger) : BackgroundLoop(clock, logger)
 {
     private static readonly IReadOnlyDictionary<string, Type> EventTypes = typeof(ConversationStarted).Assembly.GetTypes()
         .Where(type => typeof(Contracts.IIntegrationEvent).IsAssignableFrom(type) && type is { IsClass: true, IsAbstract: false })
         .ToDictionary(type => type.FullName!);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private bool _lastRoundFailed;
+
+    protected override string JobName => "outbox dispatch";
+
+    protected override async Task<NextRound> RunRoundAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var published = await DispatchBatchAsync(settings, stoppingToken);
-                if (failures > 0)
-                {
-                    LogRecovered(logger, failures);
-                    failures = 0;
-                }
-
-                if (published < settings.BatchSize)
-                {
-                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                failures++;
-                var pause = TimeSpan.FromTicks(Math.Min(
-                    settings.MaxBackoff.Ticks,
-                    settings.InitialBackoff.Ticks * (1L << Math.Min(failures - 1, 20))));
-                LogPublishFailed(logger, failures, pause.TotalSeconds, exception.GetType().Name, exception.Message);
-                try
-                {
-                    await Task.Delay(pause, clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+        _lastRoundFailed = true;
+        var published = await DispatchBatchAsync(settings, cancellationToken);
+        _lastRoundFailed = false;
+        return published < settings.BatchSize ? NextRound.After(settings.PollInterval) : NextRound.Now;
     }
+
+    protected override TimeSpan DelayAfterFailure(int failures)
+    {
+        var settings = options.Value;
+        return TimeSpan.FromTicks(Math.Min(settings.MaxBackoff.Ticks, settings.InitialBackoff.Ticks * (1L << Math.Min(failures - 1, 20))));
+    }
+
+    protected override Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        _lastRoundFailed || delay <= TimeSpan.Zero ? base.WaitAsync(delay, cancellationToken) : signal.WaitAsync(delay, cancellationToken);
 
     /// <summary>Publishes one batch of unsent rows; returns how many were published.</summary>
     internal async Task<int> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
@@ -99,7 +80,7 @@ public sealed partial class OutboxDispatcher(
                 timeout.CancelAfter(settings.PublishTimeout);
                 await bus.Publish(message, type, context => context.MessageId = row.EventId, timeout.Token);
 
-                row.SentAt = clock.GetUtcNow();
+                row.SentAt = Clock.StoredUtcNow();
                 row.Attempts++;
                 published++;
             }
@@ -118,10 +99,4 @@ public sealed partial class OutboxDispatcher(
         await transaction.CommitAsync(cancellationToken);
         return published;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox events failed ({Failures} in a row); retrying in {PauseSeconds} s: {ExceptionType}: {Reason}")]
-    private static partial void LogPublishFailed(ILogger logger, int failures, double pauseSeconds, string exceptionType, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing outbox events works again after {Failures} failed attempts")]
-    private static partial void LogRecovered(ILogger logger, int failures);
 }

@@ -1,3 +1,4 @@
+using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
 using CareMessaging.Conversation.Conversations;
@@ -9,9 +10,9 @@ namespace CareMessaging.Conversation.Patients;
 /// <summary>Finds patients the caller may see: staff, those of their care teams; a patient, themselves.</summary>
 public sealed class PatientDirectory(ConversationDbContext db, ConversationQueries conversations)
 {
-    public async Task<IReadOnlyList<PatientView>> SearchAsync(Viewer viewer, string? search, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PatientView>> SearchAsync(CareMessagingCaller caller, string? search, int limit, CancellationToken cancellationToken)
     {
-        var query = db.Patients.AsNoTracking().Where(viewer.CanSeePatient());
+        var query = db.Patients.AsNoTracking().Where(caller.CanSeePatient());
         if (ConversationQueries.SearchPattern(search) is { } pattern)
         {
             query = query.Where(p => EF.Functions.Like(p.SearchText, pattern, @"\"));
@@ -22,16 +23,16 @@ public sealed class PatientDirectory(ConversationDbContext db, ConversationQueri
     }
 
     /// <summary>The patient, if the caller may see them, with their most recent conversations.</summary>
-    public async Task<(PatientProfile Profile, Patient Patient)?> ProfileAsync(Viewer viewer, string patientId, CancellationToken cancellationToken)
+    public async Task<(PatientProfile Profile, Patient Patient)?> ProfileAsync(CareMessagingCaller caller, string patientId, CancellationToken cancellationToken)
     {
         var patient = await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.PatientId == patientId, cancellationToken);
-        if (patient is null || !viewer.CanSee(patient))
+        if (patient is null || !caller.CanSee(patient))
         {
             return null;
         }
 
         var view = await Project(db.Patients.AsNoTracking().Where(p => p.PatientId == patientId)).SingleAsync(cancellationToken);
-        var page = await conversations.ListAsync(viewer, new ListRequest(PatientId: patientId, Limit: ConversationLimits.MaxPatientLimit), cancellationToken);
+        var page = await conversations.ListAsync(caller, new ListRequest(PatientId: patientId, Limit: ConversationLimits.MaxPatientLimit), cancellationToken);
         return (new PatientProfile(view, page.Items), patient);
     }
 
@@ -44,7 +45,8 @@ public sealed class PatientDirectory(ConversationDbContext db, ConversationQueri
             GivenName = p.GivenName,
             FamilyName = p.FamilyName,
             Name = p.GivenName + " " + p.FamilyName,
-            Initials = (p.GivenName.Substring(0, 1) + p.FamilyName.Substring(0, 1)).ToUpper(),
+            // PatientNames owns the rule; EF applies it to each row as it is read.
+            Initials = PatientNames.Initials(p.GivenName, p.FamilyName),
             DateOfBirth = p.DateOfBirth,
             CareTeamId = p.CareTeamId,
             CareTeamName = t.Name,

@@ -4,6 +4,7 @@ using CareMessaging.Conversation.Encryption;
 using CareMessaging.Conversation.Messages;
 using CareMessaging.Conversation.Patients;
 using CareMessaging.Conversation.ReadState;
+using CareMessaging.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using ConversationEntity = CareMessaging.Conversation.Conversations.Conversation;
 
@@ -26,7 +27,7 @@ public sealed partial class DemoSeeder(ConversationDbContext db, ProtectedFields
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Two replicas starting together seed one after the other.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(7242031)", cancellationToken);
+        await db.LockForTransactionAsync(AdvisoryLocks.DemoSeed, cancellationToken);
 
         await SeedDirectoryAsync(seed, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -106,7 +107,7 @@ public sealed partial class DemoSeeder(ConversationDbContext db, ProtectedFields
 
     private void AddConversation(SeedConversation seed, Patient patient, IReadOnlyDictionary<string, StaffMember> staff)
     {
-        var now = MessageWriter.Now(clock);
+        var now = clock.StoredUtcNow();
         var messages = seed.Messages.OrderByDescending(m => m.MinutesAgo).ToList();
         var first = messages[0];
         var conversation = new ConversationEntity

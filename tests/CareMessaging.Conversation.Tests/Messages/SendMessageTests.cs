@@ -159,6 +159,9 @@ public sealed class SendMessageTests(ConversationServiceFixture fixture)
     [Theory]
     [InlineData("before=abc", "before")]
     [InlineData("before=0", "before")]
+    [InlineData("after=abc", "after")]
+    [InlineData("after=-1", "after")]
+    [InlineData("before=5&after=2", "after")]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=101", "limit")]
     public async Task Bad_message_paging_parameters_are_named(string query, string field)

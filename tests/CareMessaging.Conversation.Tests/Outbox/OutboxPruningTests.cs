@@ -60,17 +60,7 @@ public sealed class OutboxPruningTests(ConversationServiceFixture fixture)
     private async Task<long> InsertAsync(DateTimeOffset createdAt, DateTimeOffset? sentAt, NpgsqlConnection? connection = null)
     {
         await using var owned = connection is null ? await fixture.OpenDatabaseAsync() : null;
-        var readEvent = new ConversationRead
-        {
-            EventId = Guid.NewGuid(),
-            OccurredAt = createdAt,
-            ActorId = $"pruning-test-{Guid.NewGuid():N}",
-            ActorRole = "nurse",
-            ConversationId = Guid.NewGuid(),
-            PatientId = "P-pruning-test",
-            CareTeamId = "team-pruning-test",
-            ReadUpToSequence = 1,
-        };
+        var readEvent = UnrelatedEvents.Read(createdAt, "pruning-test");
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO outbox_messages (event_id, event_type, payload, created_at, sent_at, attempts)

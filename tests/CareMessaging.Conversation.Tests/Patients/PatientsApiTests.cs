@@ -48,7 +48,8 @@ public sealed class PatientsApiTests(ConversationServiceFixture fixture)
         await staff.StartAsync(team.Patients[1].PatientId, "Someone else's");
 
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/patients/{patient.PatientId}");
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7, 10.0.0.1");
+        // The gateway appends the address it saw; what comes before it is the client's own claim.
+        request.Headers.Add("X-Forwarded-For", "10.0.0.1, 203.0.113.7");
         var profile = await (await staff.SendAsync(request)).ReadAsync<PatientProfile>();
 
         Assert.Equal(patient.FullName, profile.Patient.Name);

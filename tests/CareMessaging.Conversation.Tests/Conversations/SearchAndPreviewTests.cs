@@ -1,30 +1,10 @@
-using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Conversations;
 using CareMessaging.Conversation.Encryption;
 
 namespace CareMessaging.Conversation.Tests.Conversations;
 
-public sealed class ListCursorAndSearchTests
+public sealed class SearchAndPreviewTests
 {
-    [Fact]
-    public void A_cursor_round_trips_to_the_microsecond()
-    {
-        var cursor = new ListCursor(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero).AddTicks(1230), Guid.NewGuid());
-
-        Assert.True(ListCursor.TryDecode(cursor.Encode(), out var decoded));
-        Assert.Equal(cursor, decoded);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("!!!")]
-    [InlineData("YzF8MTIzfHh5eg")]
-    [InlineData("YzJ8MTIzfDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAw")]
-    public void Anything_else_is_not_a_cursor(string value)
-    {
-        Assert.False(ListCursor.TryDecode(value, out _));
-    }
-
     [Theory]
     [InlineData("Insulin", "%insulin%")]
     [InlineData("  P-100201 ", "%p-100201%")]
