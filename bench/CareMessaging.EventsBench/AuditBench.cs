@@ -21,10 +21,8 @@ internal static class AuditBench
         });
         var consumed = ConsumedCounter.Attach(host.Services);
         var conversation = Guid.NewGuid();
-        ConversationAccessed Next(int _) => new()
+        ConversationAccessed Next(int _) => new ConversationAccessed(new ConversationEventHeader(Guid.NewGuid(), DateTimeOffset.UtcNow, "bench-nurse", Roles.Nurse, conversation, "P-BENCH", "bench-team"))
         {
-            EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, ActorId = "bench-nurse", ActorRole = Roles.Nurse,
-            ConversationId = conversation, PatientId = "P-BENCH", CareTeamId = "bench-team",
             CorrelationId = ActivityTraceId.CreateRandom().ToHexString(), ClientIp = "192.0.2.1",
         };
 

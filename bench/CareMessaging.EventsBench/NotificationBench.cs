@@ -38,10 +38,9 @@ internal static class NotificationBench
         {
             var slot = index % conversations.Length;
             var sequence = Interlocked.Increment(ref sequences[slot]);
-            return new MessageSent
+            return new MessageSent(new ConversationEventHeader(Guid.NewGuid(), DateTimeOffset.UtcNow, sender, Roles.Clinician, conversations[slot], "P-BENCH", "bench-team"))
             {
-                EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, ActorId = sender, ActorRole = Roles.Clinician,
-                SenderKind = SenderKind.Staff, ConversationId = conversations[slot], PatientId = "P-BENCH", CareTeamId = "bench-team",
+                SenderKind = SenderKind.Staff,
                 MessageId = Guid.NewGuid(), Sequence = sequence, MessageCount = sequence, Audience = audience,
             };
         }

@@ -24,49 +24,94 @@ public enum ConversationStatus
     Archived,
 }
 
-/// <summary>A conversation was created, together with its first message (published as its own <see cref="MessageSent"/>).</summary>
-public sealed record ConversationStarted : IIntegrationEvent
+/// <summary>
+/// The fields every event about a conversation starts with: a new time-ordered event id, when,
+/// who acted in which role, and the conversation's ids. Made once by the Conversation service and
+/// handed to each event's constructor, so no event assembles them by hand.
+/// </summary>
+public sealed record ConversationEventHeader(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    string ActorId,
+    string ActorRole,
+    Guid ConversationId,
+    string PatientId,
+    string CareTeamId);
+
+/// <summary>
+/// An event about one conversation. It is created from a <see cref="ConversationEventHeader"/>
+/// (the parameterless constructors are for serializers), and each event's own fields stay
+/// <c>required</c>. On the wire the header's fields sit beside the event's own, as before.
+/// </summary>
+public abstract record ConversationEvent : IIntegrationEvent
 {
-    public required Guid EventId { get; init; }
+    protected const string SerializersOnly = "For serializers only: create the event from its header.";
 
-    public required DateTimeOffset OccurredAt { get; init; }
+    [Obsolete(SerializersOnly, error: true)]
+    protected ConversationEvent()
+    {
+    }
 
-    /// <summary>The user (sub) who started it.</summary>
-    public required string ActorId { get; init; }
+    protected ConversationEvent(ConversationEventHeader header)
+    {
+        EventId = header.EventId;
+        OccurredAt = header.OccurredAt;
+        ActorId = header.ActorId;
+        ActorRole = header.ActorRole;
+        ConversationId = header.ConversationId;
+        PatientId = header.PatientId;
+        CareTeamId = header.CareTeamId;
+    }
 
-    public required string ActorRole { get; init; }
+    public Guid EventId { get; init; }
 
-    public required Guid ConversationId { get; init; }
+    public DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>The user (sub) who acted: started, sent, read, changed or viewed.</summary>
+    public string ActorId { get; init; } = string.Empty;
+
+    public string ActorRole { get; init; } = string.Empty;
+
+    public Guid ConversationId { get; init; }
 
     /// <summary>The patient ID as people use it, for example "P-100234".</summary>
-    public required string PatientId { get; init; }
+    public string PatientId { get; init; } = string.Empty;
 
     /// <summary>The patient's care team; staff of this team share the conversation.</summary>
-    public required string CareTeamId { get; init; }
+    public string CareTeamId { get; init; } = string.Empty;
+}
+
+/// <summary>A conversation was created, together with its first message (published as its own <see cref="MessageSent"/>).</summary>
+public sealed record ConversationStarted : ConversationEvent
+{
+    [Obsolete(SerializersOnly, error: true)]
+    public ConversationStarted()
+    {
+    }
+
+    public ConversationStarted(ConversationEventHeader header)
+        : base(header)
+    {
+    }
 
     /// <summary>User ids of everyone who can read the conversation: the care team's staff and the patient's own account, if any.</summary>
     public required IReadOnlyList<string> Audience { get; init; }
 }
 
 /// <summary>A message was added to a conversation.</summary>
-public sealed record MessageSent : IIntegrationEvent
+public sealed record MessageSent : ConversationEvent
 {
-    public required Guid EventId { get; init; }
+    [Obsolete(SerializersOnly, error: true)]
+    public MessageSent()
+    {
+    }
 
-    public required DateTimeOffset OccurredAt { get; init; }
-
-    /// <summary>The sender (sub).</summary>
-    public required string ActorId { get; init; }
-
-    public required string ActorRole { get; init; }
+    public MessageSent(ConversationEventHeader header)
+        : base(header)
+    {
+    }
 
     public required SenderKind SenderKind { get; init; }
-
-    public required Guid ConversationId { get; init; }
-
-    public required string PatientId { get; init; }
-
-    public required string CareTeamId { get; init; }
 
     public required Guid MessageId { get; init; }
 
@@ -81,43 +126,34 @@ public sealed record MessageSent : IIntegrationEvent
 }
 
 /// <summary>A reader moved their read horizon forward. Unread for a reader = messages with a larger sequence not sent by them.</summary>
-public sealed record ConversationRead : IIntegrationEvent
+public sealed record ConversationRead : ConversationEvent
 {
-    public required Guid EventId { get; init; }
+    [Obsolete(SerializersOnly, error: true)]
+    public ConversationRead()
+    {
+    }
 
-    public required DateTimeOffset OccurredAt { get; init; }
-
-    /// <summary>The reader (sub).</summary>
-    public required string ActorId { get; init; }
-
-    public required string ActorRole { get; init; }
-
-    public required Guid ConversationId { get; init; }
-
-    public required string PatientId { get; init; }
-
-    public required string CareTeamId { get; init; }
+    public ConversationRead(ConversationEventHeader header)
+        : base(header)
+    {
+    }
 
     /// <summary>The reader's horizon after the change: every message up to this sequence is read.</summary>
     public required long ReadUpToSequence { get; init; }
 }
 
 /// <summary>A conversation was resolved, archived or reopened.</summary>
-public sealed record ConversationStatusChanged : IIntegrationEvent
+public sealed record ConversationStatusChanged : ConversationEvent
 {
-    public required Guid EventId { get; init; }
+    [Obsolete(SerializersOnly, error: true)]
+    public ConversationStatusChanged()
+    {
+    }
 
-    public required DateTimeOffset OccurredAt { get; init; }
-
-    public required string ActorId { get; init; }
-
-    public required string ActorRole { get; init; }
-
-    public required Guid ConversationId { get; init; }
-
-    public required string PatientId { get; init; }
-
-    public required string CareTeamId { get; init; }
+    public ConversationStatusChanged(ConversationEventHeader header)
+        : base(header)
+    {
+    }
 
     public required ConversationStatus PreviousStatus { get; init; }
 
@@ -125,21 +161,17 @@ public sealed record ConversationStatusChanged : IIntegrationEvent
 }
 
 /// <summary>Someone viewed a conversation's thread: an access event for the audit trail.</summary>
-public sealed record ConversationAccessed : IIntegrationEvent
+public sealed record ConversationAccessed : ConversationEvent
 {
-    public required Guid EventId { get; init; }
+    [Obsolete(SerializersOnly, error: true)]
+    public ConversationAccessed()
+    {
+    }
 
-    public required DateTimeOffset OccurredAt { get; init; }
-
-    public required string ActorId { get; init; }
-
-    public required string ActorRole { get; init; }
-
-    public required Guid ConversationId { get; init; }
-
-    public required string PatientId { get; init; }
-
-    public required string CareTeamId { get; init; }
+    public ConversationAccessed(ConversationEventHeader header)
+        : base(header)
+    {
+    }
 
     /// <summary>The W3C trace id of the request, to find it in the telemetry.</summary>
     public string? CorrelationId { get; init; }

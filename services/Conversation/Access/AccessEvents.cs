@@ -39,16 +39,15 @@ public sealed class AccessEvents(
 
     public async Task PatientProfileViewedAsync(CareMessagingCaller viewer, Patient patient, CancellationToken cancellationToken)
     {
-        // A profile belongs to no conversation; the header's conversation id stays empty and unused.
-        var header = EventHeader.For(viewer, new ConversationKeys(Guid.Empty, patient.PatientId, patient.CareTeamId), clock);
+        var now = clock.StoredUtcNow();
         outbox.Enqueue(new PatientProfileAccessed
         {
-            EventId = header.EventId,
-            OccurredAt = header.OccurredAt,
-            ActorId = header.ActorId,
-            ActorRole = header.ActorRole,
-            PatientId = header.PatientId,
-            CareTeamId = header.CareTeamId,
+            EventId = Guid.CreateVersion7(now),
+            OccurredAt = now,
+            ActorId = viewer.UserId,
+            ActorRole = viewer.Role,
+            PatientId = patient.PatientId,
+            CareTeamId = patient.CareTeamId,
             CorrelationId = CorrelationId(),
             ClientIp = ClientAddress.Of(http.HttpContext),
         });
@@ -58,15 +57,8 @@ public sealed class AccessEvents(
     private async Task RecordViewAsync(CareMessagingCaller reader, ConversationKeys conversation, CancellationToken cancellationToken)
     {
         var header = EventHeader.For(reader, conversation, clock);
-        outbox.Enqueue(new ConversationAccessed
+        outbox.Enqueue(new ConversationAccessed(header)
         {
-            EventId = header.EventId,
-            OccurredAt = header.OccurredAt,
-            ActorId = header.ActorId,
-            ActorRole = header.ActorRole,
-            ConversationId = header.ConversationId,
-            PatientId = header.PatientId,
-            CareTeamId = header.CareTeamId,
             CorrelationId = CorrelationId(),
             ClientIp = ClientAddress.Of(http.HttpContext),
         });

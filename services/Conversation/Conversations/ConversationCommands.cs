@@ -51,15 +51,8 @@ public sealed class ConversationCommands(ConversationDbContext db, MessageWriter
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Conversations.Add(conversation);
         var header = EventHeader.For(caller, conversation.Keys, now);
-        outbox.Enqueue(new ConversationStarted
+        outbox.Enqueue(new ConversationStarted(header)
         {
-            EventId = header.EventId,
-            OccurredAt = header.OccurredAt,
-            ActorId = header.ActorId,
-            ActorRole = header.ActorRole,
-            ConversationId = header.ConversationId,
-            PatientId = header.PatientId,
-            CareTeamId = header.CareTeamId,
             Audience = await Audiences.ForAsync(db, patient.CareTeamId, patient.PortalUserId, cancellationToken),
         });
         await messages.AppendAsync(conversation, patient, caller, body, clientMessageId, cancellationToken);
@@ -125,15 +118,8 @@ public sealed class ConversationCommands(ConversationDbContext db, MessageWriter
 
         conversation.Status = target;
         var header = EventHeader.For(caller, conversation.Keys, clock);
-        outbox.Enqueue(new ConversationStatusChanged
+        outbox.Enqueue(new ConversationStatusChanged(header)
         {
-            EventId = header.EventId,
-            OccurredAt = header.OccurredAt,
-            ActorId = header.ActorId,
-            ActorRole = header.ActorRole,
-            ConversationId = header.ConversationId,
-            PatientId = header.PatientId,
-            CareTeamId = header.CareTeamId,
             PreviousStatus = previous,
             Status = target,
         });

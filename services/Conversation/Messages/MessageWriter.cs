@@ -42,15 +42,8 @@ public sealed class MessageWriter(ConversationDbContext db, ProtectedFields fiel
         conversation.LastSenderKind = sender.SenderKind;
         fields.SetPreview(conversation, body);
 
-        outbox.Enqueue(new MessageSent
+        outbox.Enqueue(new MessageSent(header)
         {
-            EventId = header.EventId,
-            OccurredAt = header.OccurredAt,
-            ActorId = header.ActorId,
-            ActorRole = header.ActorRole,
-            ConversationId = header.ConversationId,
-            PatientId = header.PatientId,
-            CareTeamId = header.CareTeamId,
             SenderKind = sender.SenderKind,
             MessageId = message.Id,
             Sequence = message.Sequence,

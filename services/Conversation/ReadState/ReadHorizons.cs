@@ -41,15 +41,8 @@ public sealed class ReadHorizons(ConversationDbContext db, OutboxWriter outbox, 
 
         if (moved is [var horizon])
         {
-            outbox.Enqueue(new ConversationRead
+            outbox.Enqueue(new ConversationRead(header)
             {
-                EventId = header.EventId,
-                OccurredAt = header.OccurredAt,
-                ActorId = header.ActorId,
-                ActorRole = header.ActorRole,
-                ConversationId = header.ConversationId,
-                PatientId = header.PatientId,
-                CareTeamId = header.CareTeamId,
                 ReadUpToSequence = horizon,
             });
             await db.SaveChangesAsync(cancellationToken);

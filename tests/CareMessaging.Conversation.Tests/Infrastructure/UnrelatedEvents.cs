@@ -5,15 +5,8 @@ namespace CareMessaging.Conversation.Tests.Infrastructure;
 /// <summary>Events about no real conversation, for outbox tests: published or pruned, they touch no other test's counts.</summary>
 public static class UnrelatedEvents
 {
-    public static ConversationRead Read(DateTimeOffset occurredAt, string test) => new()
+    public static ConversationRead Read(DateTimeOffset occurredAt, string test) => new ConversationRead(new ConversationEventHeader(Guid.CreateVersion7(), occurredAt, $"{test}-{Guid.NewGuid():N}", "nurse", Guid.NewGuid(), $"P-{test}", $"team-{test}"))
     {
-        EventId = Guid.CreateVersion7(),
-        OccurredAt = occurredAt,
-        ActorId = $"{test}-{Guid.NewGuid():N}",
-        ActorRole = "nurse",
-        ConversationId = Guid.NewGuid(),
-        PatientId = $"P-{test}",
-        CareTeamId = $"team-{test}",
         ReadUpToSequence = 1,
     };
 }

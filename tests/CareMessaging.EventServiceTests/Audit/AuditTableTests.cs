@@ -32,15 +32,15 @@ public sealed class AuditTableTests(EventServicesFixture fixture)
         var lockedUntil = now.AddMinutes(15);
         var expected = new Expected[]
         {
-            new(new ConversationStarted { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, ConversationId = conversation, PatientId = patient, CareTeamId = "team-a", Audience = [user] },
+            new(new ConversationStarted(new ConversationEventHeader(Guid.NewGuid(), now, user, Roles.Nurse, conversation, patient, "team-a")) { Audience = [user] },
                 AuditActions.ConversationStarted, ResourceNames.Conversation, user, Roles.Nurse, patient, conversation, Details: new { CareTeamId = "team-a" }),
-            new(new MessageSent { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, SenderKind = SenderKind.Staff, ConversationId = conversation, PatientId = patient, CareTeamId = "team-a", MessageId = messageId, Sequence = 4, MessageCount = 4, Audience = [user] },
+            new(new MessageSent(new ConversationEventHeader(Guid.NewGuid(), now, user, Roles.Nurse, conversation, patient, "team-a")) { SenderKind = SenderKind.Staff, MessageId = messageId, Sequence = 4, MessageCount = 4, Audience = [user] },
                 AuditActions.MessageSent, ResourceNames.Conversation, user, Roles.Nurse, patient, conversation, Details: new { MessageId = messageId, Sequence = 4L, SenderKind = "Staff" }),
-            new(new ConversationRead { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, ConversationId = conversation, PatientId = patient, CareTeamId = "team-a", ReadUpToSequence = 3 },
+            new(new ConversationRead(new ConversationEventHeader(Guid.NewGuid(), now, user, Roles.Nurse, conversation, patient, "team-a")) { ReadUpToSequence = 3 },
                 AuditActions.ConversationRead, ResourceNames.Conversation, user, Roles.Nurse, patient, conversation, Details: new { ReadUpToSequence = 3L }),
-            new(new ConversationStatusChanged { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, ConversationId = conversation, PatientId = patient, CareTeamId = "team-a", PreviousStatus = ConversationStatus.Open, Status = ConversationStatus.Resolved },
+            new(new ConversationStatusChanged(new ConversationEventHeader(Guid.NewGuid(), now, user, Roles.Nurse, conversation, patient, "team-a")) { PreviousStatus = ConversationStatus.Open, Status = ConversationStatus.Resolved },
                 AuditActions.ConversationStatusChanged, ResourceNames.Conversation, user, Roles.Nurse, patient, conversation, Details: new { From = "Open", To = "Resolved" }),
-            new(new ConversationAccessed { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, ConversationId = conversation, PatientId = patient, CareTeamId = "team-a", CorrelationId = trace, ClientIp = "192.0.2.7" },
+            new(new ConversationAccessed(new ConversationEventHeader(Guid.NewGuid(), now, user, Roles.Nurse, conversation, patient, "team-a")) { CorrelationId = trace, ClientIp = "192.0.2.7" },
                 AuditActions.ConversationViewed, ResourceNames.Conversation, user, Roles.Nurse, patient, conversation, "192.0.2.7", trace, new { CareTeamId = "team-a" }),
             new(new PatientProfileAccessed { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, PatientId = patient, CareTeamId = "team-a", CorrelationId = trace, ClientIp = "192.0.2.8" },
                 AuditActions.PatientProfileViewed, ResourceNames.Conversation, user, Roles.Nurse, patient, null, "192.0.2.8", trace, new { CareTeamId = "team-a" }),

@@ -343,15 +343,8 @@ public sealed class AuditTests(EventServicesFixture fixture)
 
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
 
-    private static ConversationAccessed Viewed(TestUser viewer, WorldConversation conversation) => new()
+    private static ConversationAccessed Viewed(TestUser viewer, WorldConversation conversation) => new ConversationAccessed(new ConversationEventHeader(Guid.NewGuid(), DateTimeOffset.UtcNow, viewer.Id, viewer.Role, conversation.Id, conversation.PatientId, conversation.CareTeamId))
     {
-        EventId = Guid.NewGuid(),
-        OccurredAt = DateTimeOffset.UtcNow,
-        ActorId = viewer.Id,
-        ActorRole = viewer.Role,
-        ConversationId = conversation.Id,
-        PatientId = conversation.PatientId,
-        CareTeamId = conversation.CareTeamId,
         CorrelationId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
         ClientIp = "192.0.2.10",
     };

@@ -23,15 +23,8 @@ public sealed class ConversationWorld
     {
         var conversation = new WorldConversation(Guid.NewGuid(), patientId, careTeamId, [.. audience.Distinct()], Tick(after));
         _conversations.Add(conversation);
-        var started = new ConversationStarted
+        var started = new ConversationStarted(new ConversationEventHeader(Guid.NewGuid(), conversation.CreatedAt, actor.Id, actor.Role, conversation.Id, patientId, careTeamId))
         {
-            EventId = Guid.NewGuid(),
-            OccurredAt = conversation.CreatedAt,
-            ActorId = actor.Id,
-            ActorRole = actor.Role,
-            ConversationId = conversation.Id,
-            PatientId = patientId,
-            CareTeamId = careTeamId,
             Audience = conversation.Audience,
         };
         return (conversation, [started, Send(actor, conversation)]);
@@ -42,16 +35,9 @@ public sealed class ConversationWorld
         var message = new WorldMessage(Guid.NewGuid(), conversation.Messages.Count + 1, sender.Id,
             sender.Role == Roles.Patient ? SenderKind.Patient : SenderKind.Staff, conversation.Messages.Count == 0 ? conversation.CreatedAt : Tick(after));
         conversation.Messages.Add(message);
-        return new MessageSent
+        return new MessageSent(new ConversationEventHeader(Guid.NewGuid(), message.SentAt, sender.Id, sender.Role, conversation.Id, conversation.PatientId, conversation.CareTeamId))
         {
-            EventId = Guid.NewGuid(),
-            OccurredAt = message.SentAt,
-            ActorId = sender.Id,
-            ActorRole = sender.Role,
             SenderKind = message.Kind,
-            ConversationId = conversation.Id,
-            PatientId = conversation.PatientId,
-            CareTeamId = conversation.CareTeamId,
             MessageId = message.Id,
             Sequence = message.Sequence,
             MessageCount = conversation.Messages.Count,
@@ -63,15 +49,8 @@ public sealed class ConversationWorld
     {
         var upTo = conversation.Messages.Count;
         conversation.Horizons[reader.Id] = Math.Max(conversation.Horizons.GetValueOrDefault(reader.Id), upTo);
-        return new ConversationRead
+        return new ConversationRead(new ConversationEventHeader(Guid.NewGuid(), Tick(), reader.Id, reader.Role, conversation.Id, conversation.PatientId, conversation.CareTeamId))
         {
-            EventId = Guid.NewGuid(),
-            OccurredAt = Tick(),
-            ActorId = reader.Id,
-            ActorRole = reader.Role,
-            ConversationId = conversation.Id,
-            PatientId = conversation.PatientId,
-            CareTeamId = conversation.CareTeamId,
             ReadUpToSequence = upTo,
         };
     }
@@ -80,15 +59,8 @@ public sealed class ConversationWorld
     {
         var previous = conversation.Status;
         conversation.Status = status;
-        return new ConversationStatusChanged
+        return new ConversationStatusChanged(new ConversationEventHeader(Guid.NewGuid(), Tick(), actor.Id, actor.Role, conversation.Id, conversation.PatientId, conversation.CareTeamId))
         {
-            EventId = Guid.NewGuid(),
-            OccurredAt = Tick(),
-            ActorId = actor.Id,
-            ActorRole = actor.Role,
-            ConversationId = conversation.Id,
-            PatientId = conversation.PatientId,
-            CareTeamId = conversation.CareTeamId,
             PreviousStatus = previous,
             Status = status,
         };
