@@ -1,6 +1,5 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
+using CareMessaging.ServiceDefaults;
 
 namespace CareMessaging.Audit.Apis;
 
@@ -13,31 +12,18 @@ public readonly record struct AuditCursor(long BeforeId)
 {
     private const string Version = "a1";
 
-    public string Encode() =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Version}|{BeforeId}")));
+    public string Encode() => OpaqueCursor.Encode(Version, BeforeId.ToString(CultureInfo.InvariantCulture));
 
     public static bool TryDecode(string value, out AuditCursor cursor)
     {
         cursor = default;
-        if (value.Length > 64)
+        if (!OpaqueCursor.TryDecode(value, Version, 1, out var parts)
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
         {
             return false;
         }
 
-        try
-        {
-            if (Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value)).Split('|') is [Version, var idText]
-                && long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
-            {
-                cursor = new AuditCursor(id);
-                return true;
-            }
-
-            return false;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        cursor = new AuditCursor(id);
+        return true;
     }
 }

@@ -1,6 +1,5 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
+using CareMessaging.ServiceDefaults;
 
 namespace CareMessaging.Conversation.Paging;
 
@@ -16,34 +15,20 @@ public readonly record struct ListCursor(DateTimeOffset LastActivityAt, Guid Id)
     public static string Expected => "the nextCursor of the previous page, or no cursor to start again";
 
     public string Encode() =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{Version}|{LastActivityAt.UtcTicks}|{Id:N}")));
+        OpaqueCursor.Encode(Version, LastActivityAt.UtcTicks.ToString(CultureInfo.InvariantCulture), Id.ToString("N"));
 
     public static bool TryParse(string text, out ListCursor cursor)
     {
         cursor = default;
-        if (text.Length > 200)
+        if (!OpaqueCursor.TryDecode(text, Version, 2, out var parts)
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks
+            || !Guid.TryParseExact(parts[1], "N", out var id))
         {
             return false;
         }
 
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('|');
-            if (parts is not [Version, var ticksText, var idText]
-                || !long.TryParse(ticksText, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks
-                || !Guid.TryParseExact(idText, "N", out var id))
-            {
-                return false;
-            }
-
-            cursor = new ListCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        cursor = new ListCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
+        return true;
     }
 }
