@@ -1,3 +1,4 @@
+using CareMessaging.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -46,7 +47,10 @@ public static class Extensions
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
+            // ASP.NET Core's request scope holds the request path, a patient ID among them, and a
+            // scope cannot be redacted; a record's trace and span ids lead to its request (ADR 0058).
+            logging.IncludeScopes = false;
+            logging.AddProcessor(new PatientIdRedaction.LogProcessor());
         });
 
         builder.Services.AddOpenTelemetry()
@@ -54,10 +58,14 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("MassTransit"))
+                .AddMeter("MassTransit")
+                // Every product meter: CareMessaging.<Service> and CareMessaging.Messaging (docs/operations/metrics.md).
+                .AddMeter(ProductTelemetry.AllNames))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(ProductTelemetry.AllNames)
                 .AddSource("MassTransit")
+                // Before the exporter's batch takes the span: no patient ID leaves in a request address.
+                .AddProcessor(new PatientIdRedaction.SpanProcessor())
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes arrive every few seconds and would drown real traces.
                     options.Filter = context =>

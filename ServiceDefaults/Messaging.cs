@@ -1,5 +1,6 @@
 using CareMessaging.Contracts;
 using CareMessaging.ServiceDefaults;
+using CareMessaging.ServiceDefaults.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,8 @@ public static class Messaging
             options.StopTimeout = TimeSpan.FromSeconds(15);
         });
 
+        // Every queue's consumer lag, on the shared CareMessaging.Messaging meter.
+        builder.Services.AddConsumeObserver<ConsumerLagObserver>();
         builder.Services.AddSingleton(new ServiceIdentity(serviceName));
         builder.Services.AddHostedService<ServiceStartedAnnouncer>();
         return builder;
