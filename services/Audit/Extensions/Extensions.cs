@@ -1,6 +1,7 @@
 using CareMessaging.Audit.Consumers;
 using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Retention;
+using CareMessaging.Audit.Telemetry;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,7 @@ internal static class Extensions
         builder.AddDefaultAuthentication(audience: ResourceNames.Audit);
 
         builder.Services.AddScoped<AuditTrail>();
+        builder.Services.AddSingleton<AuditTelemetry>();
         builder.Services.AddScoped<RetentionPurge>();
         builder.Services.AddOptions<RetentionOptions>()
             .Bind(builder.Configuration.GetSection(RetentionOptions.SectionName))

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CareMessaging.Audit.Data;
+using CareMessaging.Audit.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Audit.Trail;
@@ -8,9 +10,10 @@ namespace CareMessaging.Audit.Trail;
 /// Appends to the hash-chained trail and checks it. The chain itself is kept by the database:
 /// a trigger takes the chain lock, numbers the record, stamps it and hashes it onto the previous
 /// record, so appends from concurrent consumers and several replicas stay in one order
-/// (docs/decisions/0030-audit-hash-chain.md).
+/// (docs/decisions/0030-audit-hash-chain.md). Appends and verifications are counted and timed
+/// by <see cref="AuditTelemetry"/> when the service provides it.
 /// </summary>
-public sealed class AuditTrail(AuditDbContext db)
+public sealed class AuditTrail(AuditDbContext db, AuditTelemetry? telemetry = null)
 {
     /// <summary>The previous hash of the first record ever appended.</summary>
     public static readonly string GenesisHash = new('0', 64);
@@ -31,6 +34,7 @@ public sealed class AuditTrail(AuditDbContext db)
             ON CONFLICT (event_id) DO NOTHING
             """,
             cancellationToken);
+        telemetry?.Appended(entry.Action, rows == 1);
         return rows == 1;
     }
 
@@ -40,6 +44,14 @@ public sealed class AuditTrail(AuditDbContext db)
     /// hash or from the anchor the latest purge left.
     /// </summary>
     public async Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await VerifyChainAsync(cancellationToken);
+        telemetry?.Verified(started, result);
+        return result;
+    }
+
+    private async Task<ChainVerification> VerifyChainAsync(CancellationToken cancellationToken)
     {
         var checkedCount = await db.Records.LongCountAsync(cancellationToken);
         var first = await db.Records.AsNoTracking().OrderBy(r => r.Id)

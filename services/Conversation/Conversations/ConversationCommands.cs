@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
@@ -5,6 +6,7 @@ using CareMessaging.Conversation.Data;
 using CareMessaging.Conversation.Messages;
 using CareMessaging.Conversation.Outbox;
 using CareMessaging.Conversation.Patients;
+using CareMessaging.Conversation.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -17,11 +19,25 @@ namespace CareMessaging.Conversation.Conversations;
 /// are served one after the other and get consecutive sequence numbers; the unique index on
 /// (conversation, sequence) backs this up. Events go to the outbox in the same transaction.
 /// </summary>
-public sealed class ConversationCommands(ConversationDbContext db, MessageWriter messages, OutboxWriter outbox, TimeProvider clock)
+public sealed class ConversationCommands(ConversationDbContext db, MessageWriter messages, OutboxWriter outbox, ConversationTelemetry metrics, TimeProvider clock)
 {
     public const string NoSuchConversation = "There is no such conversation.";
 
     public async Task<Outcome<Guid>> StartAsync(CareMessagingCaller caller, string patientId, string topic, string body, string clientMessageId, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        Outcome<Guid>? outcome = null;
+        try
+        {
+            return outcome = await TryStartAsync(caller, patientId, topic, body, clientMessageId, cancellationToken);
+        }
+        finally
+        {
+            metrics.SendEnded(started, outcome);
+        }
+    }
+
+    private async Task<Outcome<Guid>> TryStartAsync(CareMessagingCaller caller, string patientId, string topic, string body, string clientMessageId, CancellationToken cancellationToken)
     {
         var patient = await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.PatientId == patientId, cancellationToken);
         if (patient is null || !caller.CanSee(patient))
@@ -71,22 +87,32 @@ public sealed class ConversationCommands(ConversationDbContext db, MessageWriter
                 ?? throw new InvalidOperationException("A unique index rejected a new conversation, but no earlier one was found.", exception);
         }
 
+        metrics.MessageSent(caller.SenderKind, conversation.CareTeamId);
         return new Outcome<Guid>.Done(conversation.Id, Effect.Created);
     }
 
     public async Task<Outcome<MessageView>> SendAsync(CareMessagingCaller caller, Guid conversationId, string body, string clientMessageId, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var started = Stopwatch.GetTimestamp();
+        Outcome<MessageView>? outcome = null;
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return await TrySendAsync(caller, conversationId, body, clientMessageId, cancellationToken);
+                try
+                {
+                    return outcome = await TrySendAsync(caller, conversationId, body, clientMessageId, cancellationToken);
+                }
+                catch (DbUpdateException exception) when (IsUniqueViolation(exception) && attempt < 3)
+                {
+                    // The same key raced in from another request; the next attempt finds its message.
+                    db.ChangeTracker.Clear();
+                }
             }
-            catch (DbUpdateException exception) when (IsUniqueViolation(exception) && attempt < 3)
-            {
-                // The same key raced in from another request; the next attempt finds its message.
-                db.ChangeTracker.Clear();
-            }
+        }
+        finally
+        {
+            metrics.SendEnded(started, outcome);
         }
     }
 
@@ -153,6 +179,7 @@ public sealed class ConversationCommands(ConversationDbContext db, MessageWriter
         var message = await messages.AppendAsync(conversation, patient, caller, body, clientMessageId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.MessageSent(caller.SenderKind, conversation.CareTeamId);
         return new Outcome<MessageView>.Done(messages.View(message, caller.UserId), Effect.Created);
     }
 

@@ -10,6 +10,7 @@ using CareMessaging.Conversation.Outbox;
 using CareMessaging.Conversation.Patients;
 using CareMessaging.Conversation.ReadState;
 using CareMessaging.Conversation.Seeding;
+using CareMessaging.Conversation.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,6 +59,12 @@ internal static class Extensions
         builder.Services.AddScoped<OutboxWriter>();
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddHostedService<OutboxPruner>();
+
+        builder.Services.AddOptions<TelemetryOptions>().Bind(builder.Configuration.GetSection(TelemetryOptions.SectionName))
+            .Validate(telemetry => telemetry.OutboxBacklogInterval > TimeSpan.Zero, "Telemetry:OutboxBacklogInterval must be a positive duration.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ConversationTelemetry>();
+        builder.Services.AddHostedService<OutboxBacklogMonitor>();
 
         builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.SectionName))
             .Validate(access => access.ViewWindow >= TimeSpan.Zero, "Access:ViewWindow must be a duration of zero or more (zero records every read of a thread).")

@@ -1,20 +1,23 @@
 using CareMessaging.Contracts.Identity;
+using CareMessaging.Identity.Telemetry;
 using CareMessaging.ServiceDefaults;
 using MassTransit;
 
 namespace CareMessaging.Identity.Accounts;
 
 /// <summary>
-/// Publishes the sign-in events for the audit trail. Ids, reasons and the client address only:
-/// never a user name typed by someone, a password or a code.
+/// Publishes the sign-in events for the audit trail, and counts them (<see cref="IdentityTelemetry"/>).
+/// Ids, reasons and the client address only: never a user name typed by someone, a password or a code.
 /// </summary>
-public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpContextAccessor http)
+public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpContextAccessor http, IdentityTelemetry telemetry)
 {
     // Read after the forwarded-headers middleware has applied the gateway's X-Forwarded-For.
     private string? ClientIp => ClientAddress.Of(http.HttpContext);
 
-    public Task SucceededAsync(string userId, string role, string sessionId, bool multiFactor) =>
-        bus.Publish(new SignInSucceeded
+    public Task SucceededAsync(string userId, string role, string sessionId, bool multiFactor)
+    {
+        telemetry.SignedIn(multiFactor);
+        return bus.Publish(new SignInSucceeded
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -24,9 +27,12 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
             MultiFactor = multiFactor,
             ClientIp = ClientIp,
         });
+    }
 
-    public Task FailedAsync(string? userId, SignInFailure reason) =>
-        bus.Publish(new SignInFailed
+    public Task FailedAsync(string? userId, SignInFailure reason)
+    {
+        telemetry.SignInFailed(reason);
+        return bus.Publish(new SignInFailed
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -34,9 +40,12 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
             Reason = reason,
             ClientIp = ClientIp,
         });
+    }
 
-    public Task LockedOutAsync(string userId, DateTimeOffset lockedUntil) =>
-        bus.Publish(new AccountLockedOut
+    public Task LockedOutAsync(string userId, DateTimeOffset lockedUntil)
+    {
+        telemetry.LockedOut();
+        return bus.Publish(new AccountLockedOut
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -44,6 +53,7 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
             LockedUntil = lockedUntil,
             ClientIp = ClientIp,
         });
+    }
 
     public Task MfaEnrolledAsync(string userId) =>
         bus.Publish(new MfaEnrolled { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId });

@@ -3,6 +3,7 @@ using CareMessaging.Contracts;
 using CareMessaging.Identity.Accounts;
 using CareMessaging.Identity.Data;
 using CareMessaging.Identity.Oidc;
+using CareMessaging.Identity.Telemetry;
 using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -66,6 +67,7 @@ internal static class Extensions
         });
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<SignInAudit>();
+        builder.Services.AddSingleton<IdentityTelemetry>();
         builder.Services.AddScoped<PasswordCheck>();
         builder.Services.AddScoped<ClientRegistration>();
         builder.Services.AddScoped<DemoAccountSeeder>();

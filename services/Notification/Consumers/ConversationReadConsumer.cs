@@ -14,7 +14,7 @@ public sealed class ConversationReadConsumer(UnreadCounters counters, UnreadPush
         var change = await counters.ApplyAsync(context.Message);
         if (change.IsNewEvent)
         {
-            await pushes.SendAsync(change, arrived: null, audience: [], context.CancellationToken);
+            await pushes.SendAsync(change, arrived: null, audience: [], context.Message, context.CancellationToken);
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed class MessageSentConsumer(UnreadCounters counters, UnreadPushes pu
         if (change.IsNewEvent)
         {
             var arrived = new MessageArrived(sent.ConversationId, sent.MessageId, sent.Sequence);
-            await pushes.SendAsync(change, arrived, sent.Audience.Distinct().ToList(), context.CancellationToken);
+            await pushes.SendAsync(change, arrived, sent.Audience.Distinct().ToList(), sent, context.CancellationToken);
         }
     }
 }

@@ -4,6 +4,7 @@ using CareMessaging.Notification.Consumers;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
 using CareMessaging.Notification.Rebuild;
+using CareMessaging.Notification.Telemetry;
 using CareMessaging.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.SignalR;
@@ -30,6 +31,7 @@ internal static class Extensions
 
         builder.Services.AddSingleton<UnreadCounters>();
         builder.Services.AddSingleton<UnreadPushes>();
+        builder.Services.AddSingleton<NotificationTelemetry>();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSignalR().AddStackExchangeRedis(
             builder.Configuration.GetConnectionString(ResourceNames.Redis) ?? string.Empty,

@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using CareMessaging.Contracts;
 using CareMessaging.Contracts.Notifications;
 using CareMessaging.Notification.Counters;
+using CareMessaging.Notification.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CareMessaging.Notification.Push;
@@ -9,13 +12,23 @@ namespace CareMessaging.Notification.Push;
 /// cannot be sent is logged and dropped: the counters are already right, and a client that
 /// reconnects reads them from GET /api/notifications/unread.
 /// </summary>
-public sealed partial class UnreadPushes(IHubContext<NotificationHub> hub, ILogger<UnreadPushes> logger)
+public sealed partial class UnreadPushes(IHubContext<NotificationHub> hub, NotificationTelemetry telemetry, ILogger<UnreadPushes> logger)
 {
-    public async Task SendAsync(CounterChange change, MessageArrived? arrived, IReadOnlyList<string> audience, CancellationToken cancellationToken)
+    /// <summary>Pushes what <paramref name="cause"/> changed; its time is where the push latency is measured from.</summary>
+    public async Task SendAsync(CounterChange change, MessageArrived? arrived, IReadOnlyList<string> audience, IIntegrationEvent cause, CancellationToken cancellationToken)
     {
+        var arrivals = arrived is not null && audience.Count > 0;
+        if (!arrivals && change.Changes.Count == 0)
+        {
+            return;
+        }
+
+        // Counts only: the recipients' ids stay out of traces.
+        using var span = NotificationTelemetry.Activities.StartActivity(NotificationTelemetry.PushSpanName, ActivityKind.Producer);
+        span?.SetTag("caremessaging.push.recipients", (arrivals ? audience.Count : 0) + change.Changes.Count);
         try
         {
-            if (arrived is not null && audience.Count > 0)
+            if (arrivals)
             {
                 await hub.Clients.Users(audience).SendAsync(NotificationPushes.MessageArrivedMethod, arrived, cancellationToken);
             }
@@ -24,9 +37,13 @@ public sealed partial class UnreadPushes(IHubContext<NotificationHub> hub, ILogg
             {
                 await hub.Clients.User(reader.UserId).SendAsync(NotificationPushes.UnreadChangedMethod, reader.Push, cancellationToken);
             }
+
+            telemetry.Pushed(cause);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            telemetry.PushFailed(cause);
             LogPushFailed(logger, exception);
         }
     }

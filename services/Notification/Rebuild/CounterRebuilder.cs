@@ -2,6 +2,7 @@ using CareMessaging.Clients;
 using CareMessaging.Contracts.Notifications;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
+using CareMessaging.Notification.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
@@ -18,10 +19,12 @@ public sealed partial class CounterRebuilder(
     UnreadCounters counters,
     ReadModelExportClient readModel,
     IHubContext<NotificationHub> hub,
+    NotificationTelemetry telemetry,
     ILogger<CounterRebuilder> logger)
 {
     public async Task<CountersRebuildResult> RebuildAsync(CancellationToken cancellationToken)
     {
+        using var timing = telemetry.Counters.StartRebuild();
         var db = redis.GetDatabase();
         var epoch = Guid.NewGuid().ToString("N");
         await db.StringSetAsync(UnreadKeys.RebuildEpoch, epoch);
@@ -43,6 +46,7 @@ public sealed partial class CounterRebuilder(
         }
 
         var complete = (long)await db.ScriptEvaluateAsync(UnreadScripts.MarkReady, [UnreadKeys.RebuildEpoch, UnreadKeys.Ready], [epoch]) == 1;
+        timing.Completed(complete);
         LogRebuilt(logger, conversations, readers.Count, complete);
         if (complete)
         {

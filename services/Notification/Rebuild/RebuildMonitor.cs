@@ -1,4 +1,5 @@
 using CareMessaging.Notification.Counters;
+using CareMessaging.Notification.Telemetry;
 using CareMessaging.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -18,13 +19,29 @@ public sealed partial class RebuildMonitor(
     IConnectionMultiplexer redis,
     IOptions<RebuildOptions> options,
     ServiceIdentity identity,
+    NotificationTelemetry telemetry,
     TimeProvider clock,
     ILogger<RebuildMonitor> logger) : BackgroundLoop(clock, logger)
 {
     protected override string JobName => "unread counter rebuild";
 
-    protected override async Task<NextRound> RunRoundAsync(CancellationToken cancellationToken) =>
-        NextRound.After(await EnsureBuiltAsync(cancellationToken) ? options.Value.CheckInterval : options.Value.RetryInterval);
+    protected override async Task<NextRound> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        bool built;
+        try
+        {
+            built = await EnsureBuiltAsync(cancellationToken);
+        }
+        catch
+        {
+            // Redis or the Conversation service did not answer: no counts can be served meanwhile.
+            telemetry.CountersFound(ready: false);
+            throw;
+        }
+
+        telemetry.CountersFound(built);
+        return NextRound.After(built ? options.Value.CheckInterval : options.Value.RetryInterval);
+    }
 
     // Not the growing pause of other jobs: readiness waits on this, and a rebuild takes seconds.
     protected override TimeSpan DelayAfterFailure(int failures) => options.Value.RetryInterval;

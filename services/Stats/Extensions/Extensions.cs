@@ -5,6 +5,7 @@ using CareMessaging.Stats.Consumers;
 using CareMessaging.Stats.Data;
 using CareMessaging.Stats.ReadModel;
 using CareMessaging.Stats.Rebuild;
+using CareMessaging.Stats.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,6 +39,7 @@ internal static class Extensions
                 http.BaseAddress = new Uri(builder.Configuration[ConversationServiceKey] ?? $"https+http://{ResourceNames.Conversation}"))
             .AddServiceClientToken();
         builder.Services.AddSingleton<InitialRebuildState>();
+        builder.Services.AddSingleton<StatsTelemetry>();
         builder.Services.AddHostedService<InitialRebuildJob>();
         // Readiness only (/health): the process stays alive (/alive) while the first rebuild runs.
         builder.Services.AddHealthChecks().AddCheck<ReadModelReadyCheck>(ReadModelReadyCheck.Name);

@@ -2,6 +2,7 @@ using CareMessaging.Clients;
 using CareMessaging.Contracts.Stats;
 using CareMessaging.Stats.Data;
 using CareMessaging.Stats.ReadModel;
+using CareMessaging.Stats.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Stats.Rebuild;
@@ -14,11 +15,13 @@ public sealed partial class StatsRebuilder(
     StatsDbContext db,
     StatsStore store,
     ReadModelExportClient readModel,
+    StatsTelemetry telemetry,
     TimeProvider clock,
     ILogger<StatsRebuilder> logger)
 {
     public async Task<StatsRebuildResult> RebuildAsync(CancellationToken cancellationToken)
     {
+        using var timing = telemetry.ReadModel.StartRebuild();
         var rebuild = new StatsRebuild { StartedAt = clock.GetUtcNow() };
         db.Rebuilds.Add(rebuild);
         await db.SaveChangesAsync(cancellationToken);
@@ -31,6 +34,7 @@ public sealed partial class StatsRebuilder(
 
         rebuild.CompletedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        timing.Completed();
         LogRebuilt(logger, rebuild.Conversations);
         return new StatsRebuildResult(rebuild.Conversations, rebuild.StartedAt, rebuild.CompletedAt.Value);
     }
