@@ -50,7 +50,7 @@ public static class Extensions
             // ASP.NET Core's request scope holds the request path, a patient ID among them, and a
             // scope cannot be redacted; a record's trace and span ids lead to its request (ADR 0058).
             logging.IncludeScopes = false;
-            logging.AddProcessor(new PatientIdRedaction.LogProcessor());
+            logging.AddProcessor(new AddressRedaction.LogProcessor());
         });
 
         builder.Services.AddOpenTelemetry()
@@ -65,7 +65,7 @@ public static class Extensions
                 .AddSource(ProductTelemetry.AllNames)
                 .AddSource("MassTransit")
                 // Before the exporter's batch takes the span: no patient ID leaves in a request address.
-                .AddProcessor(new PatientIdRedaction.SpanProcessor())
+                .AddProcessor(new AddressRedaction.SpanProcessor())
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes arrive every few seconds and would drown real traces.
                     options.Filter = context =>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using CareMessaging.Clients;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
+using CareMessaging.Testing.Telemetry;
 
 namespace CareMessaging.EndToEndTests.Privacy;
 
@@ -11,13 +12,16 @@ namespace CareMessaging.EndToEndTests.Privacy;
 /// patient's conversation goes through every user-visible flow with text no other test uses, and
 /// then no resource's log (services, gateway, web front end, PostgreSQL, Redis, RabbitMQ) and no
 /// audit record holds the patient's name, date of birth, the topic, a message body or a search
-/// term. Ids (patient ID, user ids, conversation ids) and the patient's portal user name may appear.
+/// term. Ids (patient ID, user ids, conversation ids) and the patient's portal user name may appear
+/// there. What the projects export over OTLP (span attributes, metric attributes, log records),
+/// which may leave for a backend run by others, holds none of these and not the patient ID either
+/// (docs/decisions/0058-the-products-own-telemetry.md).
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class PatientDataInLogsTests(CareMessagingStack stack)
 {
     [Fact]
-    public async Task Patient_name_birth_date_topic_bodies_and_search_terms_appear_in_no_log_and_no_audit_record()
+    public async Task Patient_name_birth_date_topic_bodies_and_search_terms_appear_in_no_log_no_audit_record_and_with_the_patient_id_in_no_exported_telemetry()
     {
         var patient = PatientNamedLikeNoStaffMember("cardiology");
         var nurse = DemoUsers.InTeam("cardiology", Roles.Nurse)[0];
@@ -108,6 +112,40 @@ public sealed class PatientDataInLogsTests(CareMessagingStack stack)
             .SelectMany(entry => secrets.FoundIn(entry.Line).Select(what => $"{entry.Resource}: {what} in \"{entry.Line}\""))
             .ToList();
         Assert.True(leaks.Count == 0, $"Patient data in logs:{Environment.NewLine}{string.Join(Environment.NewLine, leaks.Take(40))}");
+
+        var exported = await ExportedSinceAsync(startedAt, conversationId);
+        var exportLeaks = exported
+            .SelectMany(entry => secrets.FoundInTelemetry(entry.Text).Select(what => $"{entry.Service} {entry.Signal}: {what} in \"{entry.Text}\""))
+            .Distinct()
+            .ToList();
+        Assert.True(exportLeaks.Count == 0, $"Patient data in exported telemetry:{Environment.NewLine}{string.Join(Environment.NewLine, exportLeaks.Take(40))}");
+    }
+
+    /// <summary>
+    /// Every text the projects exported over OTLP, once this test's requests have reached the
+    /// receiver: the gateway's span of the audit export, the last request, and the web app's log
+    /// records naming the conversation (it logs its calls by id), and every project's metrics
+    /// exported since the test began.
+    /// </summary>
+    private async Task<IReadOnlyList<OtlpText>> ExportedSinceAsync(DateTimeOffset startedAt, Guid conversationId)
+    {
+        var telemetry = stack.Telemetry;
+        bool Arrived() =>
+            telemetry.Spans().Any(s => s.Service == ResourceNames.Gateway && s.Attributes.GetValueOrDefault("url.path") == "/api/audit/export")
+            && telemetry.Texts().Any(t => t is { Signal: OtlpReceiver.Logs, Service: ResourceNames.Web } && t.Text.Contains(conversationId.ToString(), StringComparison.Ordinal))
+            && ResourceNames.Projects.All(project => telemetry.LastExport(OtlpReceiver.Metrics, project) > startedAt);
+        Assert.True(await Eventually.Until(() => Task.FromResult(Arrived()), arrived => arrived), "This test's telemetry did not reach the OTLP receiver.");
+
+        foreach (var signal in new[] { OtlpReceiver.Traces, OtlpReceiver.Metrics, OtlpReceiver.Logs })
+        {
+            Assert.Superset(ResourceNames.Projects.ToHashSet(), telemetry.Senders(signal).ToHashSet());
+        }
+
+        Assert.Equal(0, telemetry.UndecodableRequests);
+        var texts = telemetry.Texts().ToList();
+        // The scan reads what this test caused: its conversation's requests, by id.
+        Assert.Contains(texts, t => t.Signal == OtlpReceiver.Traces && t.Text.Contains(conversationId.ToString(), StringComparison.Ordinal));
+        return texts;
     }
 
     /// <summary>
@@ -181,8 +219,15 @@ public sealed class PatientDataInLogsTests(CareMessagingStack stack)
             ("body", new Regex("ankles have swollen|weigh yourself every morning|Seventy eight kilograms", RegexOptions.IgnoreCase)),
         ];
 
+        // Any spelling of the patient ID as a whole token: the portal user name is one too.
+        private readonly Regex _patientId = new($@"(?<![\w-]){Regex.Escape(patient.PatientId)}(?![\w-])", RegexOptions.IgnoreCase);
+
         public IEnumerable<string> FoundIn(string text) =>
             _patterns.Where(p => p.Pattern.IsMatch(text)).Select(p => p.What);
+
+        /// <summary>What must not be exported over OTLP: everything above, and the patient ID.</summary>
+        public IEnumerable<string> FoundInTelemetry(string text) =>
+            _patientId.IsMatch(text) ? FoundIn(text).Append("patient ID") : FoundIn(text);
 
         private static Regex WholeWord(string word) => new($@"\b{Regex.Escape(word)}\b", RegexOptions.IgnoreCase);
 

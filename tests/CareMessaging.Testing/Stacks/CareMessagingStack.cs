@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using CareMessaging.AppHost.Security;
 using CareMessaging.Contracts;
+using CareMessaging.Testing.Telemetry;
 using Microsoft.IdentityModel.Tokens;
 using Xunit;
 
@@ -15,7 +16,8 @@ namespace CareMessaging.Testing;
 /// The whole CareMessaging AppHost, started once per test collection in processes mode with a
 /// state folder of its own: real PostgreSQL, Redis and RabbitMQ processes and every service.
 /// The gateway is asked for a port that is already taken, as happens on a busy developer
-/// machine, and must start anyway.
+/// machine, and must start anyway. Every project exports its traces, metrics and logs to
+/// <see cref="Telemetry"/>, an OTLP endpoint in the test process, as it would to any OTLP backend.
 /// </summary>
 public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
 {
@@ -23,6 +25,9 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
     private TcpListener? _portHolder;
 
     public string StateDirectory => _state.Path;
+
+    /// <summary>What the projects exported over OTLP since the stack started.</summary>
+    public OtlpReceiver Telemetry { get; private set; } = null!;
 
     /// <summary>A port held open by the test while the gateway was asked to use it.</summary>
     public int TakenGatewayPort { get; private set; }
@@ -35,6 +40,7 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
         _portHolder = new TcpListener(IPAddress.Loopback, 0);
         _portHolder.Start();
         TakenGatewayPort = ((IPEndPoint)_portHolder.LocalEndpoint).Port;
+        Telemetry = await OtlpReceiver.StartAsync();
 
         await StartAsync(_state.Path, [$"Gateway:Port={TakenGatewayPort}"], AllResources, TestTimeouts.StackStart, builder =>
         {
@@ -51,7 +57,13 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
                 builder.CreateResourceBuilder(project)
                     .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore", "Information")
                     .WithEnvironment("Logging__LogLevel__Yarp", "Information")
-                    .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
+                    .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information")
+                    // OTLP/HTTP with protobuf to the test's receiver, exported often so tests wait little.
+                    .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.Endpoint.GetLeftPart(UriPartial.Authority))
+                    .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                    .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "1000")
+                    .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
+                    .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500");
             }
         });
     }
@@ -94,6 +106,11 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
     public async Task DisposeAsync()
     {
         await StopAsync();
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
+        }
+
         _portHolder?.Stop();
         _state.Dispose();
     }

@@ -6,22 +6,28 @@ using OpenTelemetry.Logs;
 namespace CareMessaging.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Keeps patient IDs out of exported telemetry. The only place they reach it is a request address:
-/// <c>/api/patients/{patientId}</c>, the web app's <c>/patients/{patientId}</c> and the audit API's
-/// <c>/api/audit/patients/{patientId}/viewers</c>, which land in span attributes (<c>url.path</c>,
-/// <c>url.full</c>), in HttpClient's log lines and in the request scopes of log records. So the
-/// path segment after <c>/patients/</c> is replaced by <see cref="Placeholder"/> wherever an address
-/// can appear, whatever the hospital's patient IDs look like (ADR 0058). A route template's
-/// parameter (<c>{patientId}</c>, <c>{**rest}</c>) is left as it is. Query strings are already
-/// redacted by the instrumentation (ADR 0005).
+/// Keeps the patient data that request addresses carry out of exported telemetry (ADR 0058).
+/// Patient IDs are path segments (<c>/api/patients/{patientId}</c>, the web app's
+/// <c>/patients/{patientId}</c>, the audit API's <c>/api/audit/patients/{patientId}/viewers</c>)
+/// and search terms and patient IDs are query values (<c>?q=</c>, <c>?patientId=</c>); they land in
+/// span attributes (<c>url.path</c>, <c>url.query</c>, <c>url.full</c>) and in HttpClient's log
+/// lines. The segment after <c>/patients/</c> becomes <see cref="PatientPlaceholder"/>, whatever the
+/// hospital's patient IDs look like, unless it is a route parameter (<c>{patientId}</c>,
+/// <c>{**rest}</c>); every query value becomes <see cref="ValuePlaceholder"/>. The instrumentation
+/// redacts query values too, but the AppHost turns that off for local runs
+/// (<c>OTEL_DOTNET_EXPERIMENTAL_*_DISABLE_URL_QUERY_REDACTION</c>), and this holds whatever the switches say.
 /// </summary>
-public static partial class PatientIdRedaction
+public static partial class AddressRedaction
 {
-    public const string Placeholder = "{patientId}";
+    public const string PatientPlaceholder = "{patientId}";
+    public const string ValuePlaceholder = "Redacted";
 
-    /// <summary><paramref name="text"/> with every <c>/patients/&lt;id&gt;</c> segment replaced.</summary>
-    public static string Redact(string text) =>
-        text.Contains("/patients/", StringComparison.OrdinalIgnoreCase) ? PatientSegment().Replace(text, Placeholder) : text;
+    /// <summary><paramref name="text"/> with every <c>/patients/&lt;id&gt;</c> segment and every query value replaced; the same instance when there is neither.</summary>
+    public static string Redact(string text)
+    {
+        var redacted = text.Contains("/patients/", StringComparison.OrdinalIgnoreCase) ? PatientSegment().Replace(text, PatientPlaceholder) : text;
+        return redacted.Contains('?') && redacted.Contains('=') ? QueryValue().Replace(redacted, $"${{name}}={ValuePlaceholder}") : redacted;
+    }
 
     /// <summary>A string or an address redacted as text; any other value as it is.</summary>
     public static object? Redact(object? value) => value switch
@@ -33,6 +39,10 @@ public static partial class PatientIdRedaction
 
     [GeneratedRegex(@"(?<=/patients/)(?!\{)[^/?#\s""']+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PatientSegment();
+
+    // A name=value pair of a query: after the '?' of an address, or after '&' within one.
+    [GeneratedRegex(@"(?<=\?(?:[^\s#""'?]*&)?)(?<name>[^\s#""'?&=]+)=(?!Redacted(?:[&#\s""']|$))[^\s#""'&]*", RegexOptions.CultureInvariant)]
+    private static partial Regex QueryValue();
 
     /// <summary>Redacts span attributes before the exporter's batch takes the span.</summary>
     public sealed class SpanProcessor : BaseProcessor<Activity>
