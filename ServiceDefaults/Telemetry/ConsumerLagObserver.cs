@@ -22,9 +22,8 @@ public sealed class ConsumerLagObserver : IConsumeObserver
     public ConsumerLagObserver(IMeterFactory meters, TimeProvider clock)
     {
         _clock = clock;
-        _lag = meters.Create(ProductTelemetry.MessagingMeter).CreateHistogram(
-            InstrumentName, "s", "Time from an event's occurrence to the end of its consumption, per queue",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProductTelemetry.Buckets.EventDelay });
+        _lag = meters.Create(ProductTelemetry.MessagingMeter).CreateDuration(
+            InstrumentName, "Time from an event's occurrence to the end of its consumption, per queue", ProductTelemetry.Buckets.EventDelay);
     }
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace CareMessaging.ServiceDefaults.Telemetry;
 
 /// <summary>
@@ -55,6 +57,10 @@ public static class ProductTelemetry
         public static readonly IReadOnlyList<double> Job =
             [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
     }
+
+    /// <summary>A duration histogram in seconds with the boundaries of <paramref name="buckets"/> (one of <see cref="Buckets"/>).</summary>
+    public static Histogram<double> CreateDuration(this Meter meter, string name, string description, IReadOnlyList<double> buckets) =>
+        meter.CreateHistogram(name, "s", description, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
 
     /// <summary>An enum value as an attribute value: <c>NotFound</c> becomes <c>not_found</c>.</summary>
     public static string SnakeCase(string name) =>

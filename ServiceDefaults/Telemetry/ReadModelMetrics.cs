@@ -32,9 +32,8 @@ public sealed class ReadModelMetrics
             "1 while the read model is complete and served, 0 while it is being rebuilt");
         meter.CreateObservableGauge(LastRebuildDurationInstrument, ObserveLastRebuild, "s",
             "How long the last complete rebuild of the read model took");
-        _rebuildDuration = meter.CreateHistogram(RebuildDurationInstrument, "s",
-            "How long rebuilds of the read model take, by outcome (complete, incomplete, failed)",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProductTelemetry.Buckets.Job });
+        _rebuildDuration = meter.CreateDuration(RebuildDurationInstrument,
+            "How long rebuilds of the read model take, by outcome (complete, incomplete, failed)", ProductTelemetry.Buckets.Job);
     }
 
     /// <summary>Times one rebuild; <see cref="Rebuild.Completed"/> or <see cref="Rebuild.Dispose"/> records it.</summary>

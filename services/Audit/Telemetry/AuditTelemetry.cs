@@ -29,9 +29,8 @@ public sealed class AuditTelemetry
         var meter = meters.Create(MeterName);
         _appends = meter.CreateCounter<long>(AppendsInstrument, "{record}",
             "Records offered to the trail, by action and outcome (appended, or duplicate when the event was already recorded)");
-        _verificationDuration = meter.CreateHistogram(VerificationDurationInstrument, "s",
-            "How long a verification of the whole chain takes",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProductTelemetry.Buckets.Job });
+        _verificationDuration = meter.CreateDuration(VerificationDurationInstrument,
+            "How long a verification of the whole chain takes", ProductTelemetry.Buckets.Job);
         meter.CreateObservableGauge(ChainValidInstrument, ObserveValid, "1",
             "1 when the last verification found the chain intact, 0 when it found a break; absent before the first");
         meter.CreateObservableGauge(VerificationAgeInstrument, ObserveAge, "s",

@@ -30,9 +30,8 @@ public sealed class ConversationTelemetry
         var meter = meters.Create(MeterName);
         _messagesSent = meter.CreateCounter<long>(MessagesSentInstrument, "{message}",
             "Messages stored, a conversation's first included, by sender kind and care team");
-        _sendDuration = meter.CreateHistogram(SendDurationInstrument, "s",
-            "How long the service takes to store a message and its event (a send, or the start of a conversation), by outcome",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProductTelemetry.Buckets.Request });
+        _sendDuration = meter.CreateDuration(SendDurationInstrument,
+            "How long the service takes to store a message and its event (a send, or the start of a conversation), by outcome", ProductTelemetry.Buckets.Request);
         meter.CreateObservableGauge(OutboxBacklogInstrument, ObserveBacklog, "{event}",
             "Events committed to the outbox and not yet published to the broker");
         meter.CreateObservableGauge(OutboxOldestAgeInstrument, ObserveOldestAge, "s",

@@ -30,9 +30,8 @@ public sealed class NotificationTelemetry
     {
         _clock = clock;
         var meter = meters.Create(Name);
-        _pushLatency = meter.CreateHistogram(PushLatencyInstrument, "s",
-            "Time from an event's occurrence to its pushes being handed to SignalR, by event type",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProductTelemetry.Buckets.EventDelay });
+        _pushLatency = meter.CreateDuration(PushLatencyInstrument,
+            "Time from an event's occurrence to its pushes being handed to SignalR, by event type", ProductTelemetry.Buckets.EventDelay);
         _pushFailures = meter.CreateCounter<long>(PushFailuresInstrument, "{event}",
             "Events whose pushes could not be sent (clients catch up from the unread API)");
         Counters = new ReadModelMetrics(meter, "unread_counters", () => _countersReady?.Value);
