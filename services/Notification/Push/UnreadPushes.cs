@@ -31,6 +31,21 @@ public sealed partial class UnreadPushes(IHubContext<NotificationHub> hub, ILogg
         }
     }
 
+    /// <summary>Pushes the arrivals, then the readers' unread changes, each to whom it concerns.</summary>
+    public async Task SendAsync(IReadOnlyList<(MessageArrived Arrived, IReadOnlyList<string> Audience)> arrivals, IReadOnlyList<ReaderUnread> changes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(arrivals.Where(arrival => arrival.Audience.Count > 0)
+                .Select(arrival => hub.Clients.Users(arrival.Audience).SendAsync(NotificationPushes.MessageArrivedMethod, arrival.Arrived, cancellationToken)));
+            await Task.WhenAll(changes.Select(reader => hub.Clients.User(reader.UserId).SendAsync(NotificationPushes.UnreadChangedMethod, reader.Push, cancellationToken)));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogPushFailed(logger, exception);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending a notification push failed; clients catch up from the unread API")]
     private static partial void LogPushFailed(ILogger logger, Exception exception);
 }
