@@ -10,7 +10,8 @@ namespace CareMessaging.LoadBench;
 /// The whole AppHost as the end-to-end tests start it (processes mode, a state folder of its own),
 /// with the logging the services ship with. Two settings differ from a deployment, both because
 /// one machine plays every user: sign-ins all come from one address, and eleven senders play the
-/// traffic of a hospital, so the per-user limits are raised unless asked to stay as deployed.
+/// traffic of a hospital, so the per-user limits are raised unless asked to stay as deployed. The
+/// stack may take long to start on a machine busy with other work, so it gets 15 minutes.
 /// </summary>
 internal sealed class LoadStack : AppHostStack, IAsyncDisposable
 {
@@ -21,7 +22,7 @@ internal sealed class LoadStack : AppHostStack, IAsyncDisposable
     public static async Task<LoadStack> StartAsync(bool deployedUserLimits)
     {
         var stack = new LoadStack();
-        await stack.StartAsync(stack._state.Path, [], CareMessagingStack.AllResources, TestTimeouts.StackStart, builder =>
+        await stack.StartAsync(stack._state.Path, [], CareMessagingStack.AllResources, TimeSpan.FromMinutes(15), builder =>
         {
             builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Identity)
                 .WithEnvironment("Identity__RateLimits__AttemptsPerMinutePerAddress", "1000");
