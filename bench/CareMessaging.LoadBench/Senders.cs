@@ -6,7 +6,6 @@ using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Notifications;
 using CareMessaging.Testing;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CareMessaging.LoadBench;
@@ -51,21 +50,7 @@ internal sealed class Sender : IAsyncDisposable
     /// <summary>Connects to the notification hub through the gateway; every arrival is noted in <paramref name="arrivals"/>.</summary>
     public async Task ConnectAsync(ConcurrentDictionary<Guid, ConcurrentQueue<(string UserId, long At)>> arrivals)
     {
-        var address = new Uri(Http.BaseAddress!, NotificationPushes.HubPath);
-        var cookies = new CookieContainer();
-        foreach (Cookie cookie in _browser.Cookies.GetCookies(address))
-        {
-            cookies.Add(address, new Cookie(cookie.Name, cookie.Value, "/"));
-        }
-
-        _hub = new HubConnectionBuilder()
-            .WithUrl(address, options =>
-            {
-                options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-                options.Cookies = cookies;
-            })
-            .Build();
+        _hub = _browser.NotificationHub();
         _hub.On<MessageArrived>(NotificationPushes.MessageArrivedMethod, arrived =>
             arrivals.GetOrAdd(arrived.MessageId, _ => new()).Enqueue((User.UserId, Stopwatch.GetTimestamp())));
         using var cancellation = new CancellationTokenSource(TestTimeouts.Request);
