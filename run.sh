@@ -3,6 +3,7 @@
 # service, the gateway and the Aspire dashboard. Installs what is missing first.
 #   ./run.sh           start (Ctrl+C stops everything)
 #   ./run.sh --wipe    delete the local state folder (all local data) and exit
+# Builds and runs Release; CONFIGURATION=Debug ./run.sh runs a Debug build (to attach a debugger).
 set -euo pipefail
 cd "$(dirname "$0")"
 source eng/prerequisites.sh
@@ -24,12 +25,13 @@ if ! dotnet dev-certs https --check >/dev/null 2>&1; then
   dotnet dev-certs https >/dev/null 2>&1 || profile=http
 fi
 
+configuration="${CONFIGURATION:-Release}"
 dotnet restore CareMessaging.sln --verbosity quiet
-dotnet build AppHost/CareMessaging.AppHost.csproj --no-restore --verbosity quiet -nologo
+dotnet build AppHost/CareMessaging.AppHost.csproj --no-restore --configuration "$configuration" --verbosity quiet -nologo
 
 echo
 echo "Starting CareMessaging. When it is up, these lines show where to go:"
 echo "  'CareMessaging is ready at http://localhost:<port>'   the application (gateway)"
 echo "  'Login to the dashboard at ...'                        the Aspire dashboard"
 echo
-exec dotnet run --project AppHost/CareMessaging.AppHost.csproj --no-build --launch-profile "$profile" -- "$@"
+exec dotnet run --project AppHost/CareMessaging.AppHost.csproj --no-build --configuration "$configuration" --launch-profile "$profile" -- "$@"

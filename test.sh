@@ -9,6 +9,8 @@ source eng/prerequisites.sh
 cm_install_server_prerequisites
 cm_install_packages chromium
 
+# The suite tests the Release build that ./run.sh runs; CONFIGURATION=Debug ./test.sh tests a Debug build.
+configuration="${CONFIGURATION:-Release}"
 dotnet restore CareMessaging.sln --verbosity quiet
-dotnet build CareMessaging.sln --no-restore --verbosity quiet -nologo
-dotnet test CareMessaging.sln --no-build --logger "console;verbosity=normal" "$@"
+dotnet build CareMessaging.sln --no-restore --configuration "$configuration" --verbosity quiet -nologo
+dotnet test CareMessaging.sln --no-build --configuration "$configuration" --logger "console;verbosity=normal" "$@"

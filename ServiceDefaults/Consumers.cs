@@ -54,3 +54,41 @@ public static class ConsumerRegistration
         where TDefinition : CareMessagingConsumerDefinition<TConsumer> =>
         bus.AddConsumer<TConsumer, TDefinition>();
 }
+
+/// <summary>
+/// The definition of a consumer of <see cref="Batch{TMessage}"/>: up to <see cref="MessageLimit"/>
+/// messages are handed over together once that many have arrived or <see cref="TimeLimit"/> has
+/// passed since the first, so a busy queue is applied in one transaction or one round of pipelined
+/// commands rather than one per message, while a quiet one waits only a few milliseconds. Retries
+/// are those of <see cref="CareMessagingConsumerDefinition{TConsumer}"/>, applied to the batch.
+/// </summary>
+public class CareMessagingBatchConsumerDefinition<TConsumer> : CareMessagingConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    protected virtual int MessageLimit => 100;
+
+    protected virtual TimeSpan TimeLimit => TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Batches applied at once; one keeps a consumer's pushes and upserts in the order they were taken.</summary>
+    protected virtual int ConcurrencyLimit => 1;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<TConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        base.ConfigureConsumer(endpointConfigurator, consumerConfigurator, context);
+        // The broker must hand over a whole batch (and the next one filling meanwhile) before any is acknowledged.
+        var inFlight = MessageLimit * (ConcurrencyLimit + 1);
+        endpointConfigurator.ConcurrentMessageLimit = inFlight;
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = inFlight;
+        }
+
+        consumerConfigurator.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(MessageLimit)
+            .SetTimeLimit(TimeLimit)
+            .SetConcurrencyLimit(ConcurrencyLimit));
+    }
+}

@@ -1,5 +1,6 @@
 using CareMessaging.Gateway.Apis;
 using CareMessaging.Gateway.Extensions;
+using CareMessaging.Gateway.Limits;
 using CareMessaging.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,11 +12,13 @@ var app = builder.Build();
 
 app.UseErrorResponses();
 app.UseSecurityHeaders();
+app.UseLoadShedding();
 app.UseRequestBodyLimit();
 // Anti-forgery tokens are bound to the signed-in user, so the session is read and the route's
 // policy applied first (a caller without a session gets 401); a forged request is then refused
 // before any endpoint, the proxy included, sees it.
 app.UseAuthentication();
+app.UseUserRateLimits();
 app.UseAuthorization();
 app.UseCsrfProtection();
 app.MapDefaultEndpoints();

@@ -1,4 +1,5 @@
 using CareMessaging.Contracts;
+using CareMessaging.Gateway.Limits;
 using CareMessaging.Gateway.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -31,6 +32,7 @@ internal static class Extensions
             options.XmlRepository = new RedisXmlRepository(
                 () => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), "cm:gateway:data-protection-keys"));
 
+        builder.AddRequestLimits();
         builder.AddBrowserAuthentication();
         builder.AddCsrfProtection();
 

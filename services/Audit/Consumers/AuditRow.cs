@@ -53,7 +53,8 @@ public sealed class AuditRow<TEvent>(string action, Func<TEvent, string> source,
 
     public override string Action => action;
 
-    public AuditEntry EntryFor(TEvent message)
+    /// <summary>The record of <paramref name="message"/>; <paramref name="arrivedInTrace"/> is the trace id it was delivered in, if known.</summary>
+    public AuditEntry EntryFor(TEvent message, string? arrivedInTrace = null)
     {
         var said = facts(message);
         return new AuditEntry
@@ -66,7 +67,7 @@ public sealed class AuditRow<TEvent>(string action, Func<TEvent, string> source,
             ActorRole = said.Role,
             PatientId = said.PatientId,
             ConversationId = said.ConversationId,
-            CorrelationId = said.CorrelationId ?? Activity.Current?.TraceId.ToHexString(),
+            CorrelationId = said.CorrelationId ?? arrivedInTrace ?? Activity.Current?.TraceId.ToHexString(),
             ClientIp = said.ClientIp,
             Details = said.Details,
         };
@@ -75,6 +76,6 @@ public sealed class AuditRow<TEvent>(string action, Func<TEvent, string> source,
     public override void Register(IBusRegistrationConfigurator bus)
     {
         bus.AddSingleton(this);
-        bus.AddCareMessagingConsumer<AuditConsumer<TEvent>>();
+        bus.AddCareMessagingConsumer<AuditConsumer<TEvent>, AuditConsumerDefinition<TEvent>>();
     }
 }

@@ -39,6 +39,39 @@ public sealed class AuditTrail(AuditDbContext db, AuditTelemetry? telemetry = nu
     }
 
     /// <summary>
+    /// Appends many entries in one statement, in the order given, skipping events already in the
+    /// trail; returns how many were appended. The chain trigger runs for each row in turn and sees
+    /// the rows before it, so the chain is the same as for appends one at a time.
+    /// </summary>
+    public async Task<int> AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        var rows = entries.DistinctBy(entry => entry.EventId).ToList();
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        return await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO audit_records (event_id, occurred_at, action, actor_id, actor_role, source_service,
+                                       patient_id, conversation_id, correlation_id, client_ip, details)
+            SELECT event_id, occurred_at, action, actor_id, actor_role, source_service,
+                   patient_id, conversation_id, correlation_id, client_ip, details
+            FROM unnest({rows.Select(e => e.EventId).ToArray()}, {rows.Select(e => e.OccurredAt.ToUniversalTime()).ToArray()},
+                        {rows.Select(e => e.Action).ToArray()}, {rows.Select(e => Truncate(e.ActorId, 128)).ToArray()},
+                        {rows.Select(e => Truncate(e.ActorRole, 32)).ToArray()}, {rows.Select(e => Truncate(e.SourceService, 32)).ToArray()},
+                        {rows.Select(e => Truncate(e.PatientId, 64)).ToArray()}, {rows.Select(e => e.ConversationId).ToArray()},
+                        {rows.Select(e => Truncate(e.CorrelationId, 64)).ToArray()}, {rows.Select(e => Truncate(e.ClientIp, 64)).ToArray()},
+                        {rows.Select(e => e.Details is null ? null : JsonSerializer.Serialize(e.Details, DetailsJson)).ToArray()})
+                 WITH ORDINALITY AS r(event_id, occurred_at, action, actor_id, actor_role, source_service,
+                                      patient_id, conversation_id, correlation_id, client_ip, details, position)
+            ORDER BY position
+            ON CONFLICT (event_id) DO NOTHING
+            """,
+            cancellationToken);
+    }
+
+    /// <summary>
     /// Walks the whole chain in the database: every record's hash must match its content and
     /// every record must continue from the one before; the first must continue from the genesis
     /// hash or from the anchor the latest purge left.

@@ -101,11 +101,12 @@ public sealed class ConversationCommands(ConversationDbContext db, MessageWriter
             {
                 try
                 {
-                    return outcome = await TrySendAsync(caller, conversationId, body, clientMessageId, cancellationToken);
+                    return outcome = await TrySendAsync(caller, conversationId, body, clientMessageId, lookForRepeat: attempt > 1, cancellationToken);
                 }
                 catch (DbUpdateException exception) when (IsUniqueViolation(exception) && attempt < 3)
                 {
-                    // The same key raced in from another request; the next attempt finds its message.
+                    // The key was used before (a retried request) or raced in from another request; the
+                    // next attempt finds its message.
                     db.ChangeTracker.Clear();
                 }
             }
@@ -154,7 +155,13 @@ public sealed class ConversationCommands(ConversationDbContext db, MessageWriter
         return new Outcome<ConversationStatus>.Done(target, Effect.Changed);
     }
 
-    private async Task<Outcome<MessageView>> TrySendAsync(CareMessagingCaller caller, Guid conversationId, string body, string clientMessageId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A first attempt does not look for an earlier message with the key: the unique index on
+    /// (sender, key) refuses a repeat, and the retry then finds it. A new message, the usual case,
+    /// so costs one round trip less. An archived conversation is refused only after the look,
+    /// so that a repeat of a message sent before archiving is still answered with that message.
+    /// </summary>
+    private async Task<Outcome<MessageView>> TrySendAsync(CareMessagingCaller caller, Guid conversationId, string body, string clientMessageId, bool lookForRepeat, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var conversation = await LockVisibleAsync(caller, conversationId, cancellationToken);
@@ -163,7 +170,8 @@ public sealed class ConversationCommands(ConversationDbContext db, MessageWriter
             return new Outcome<MessageView>.NotFound(NoSuchConversation);
         }
 
-        if (await messages.FindBySenderKeyAsync(caller.UserId, clientMessageId, cancellationToken) is { } earlier)
+        if ((lookForRepeat || conversation.Status == ConversationStatus.Archived)
+            && await messages.FindBySenderKeyAsync(caller.UserId, clientMessageId, cancellationToken) is { } earlier)
         {
             return earlier.ConversationId == conversationId
                 ? new Outcome<MessageView>.Done(messages.View(earlier, caller.UserId), Effect.Repeated)

@@ -124,6 +124,7 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
             outbox.Property(o => o.Id).UseIdentityAlwaysColumn();
             outbox.Property(o => o.EventType).HasMaxLength(200);
             outbox.Property(o => o.Payload).HasColumnType("jsonb");
+            outbox.Property(o => o.TraceParent).HasMaxLength(64);
             outbox.HasIndex(o => o.EventId).IsUnique();
             // The dispatcher looks only at unsent rows, oldest first.
             outbox.HasIndex(o => o.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");

@@ -55,8 +55,15 @@ internal static class Extensions
         builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.SectionName))
             .Validate(outbox => outbox.RetainSentFor > TimeSpan.Zero && outbox.PruneInterval > TimeSpan.Zero && outbox.PruneBatchSize > 0,
                 "Outbox:RetainSentFor and Outbox:PruneInterval must be positive durations and Outbox:PruneBatchSize a positive number.")
+            .Validate(outbox => outbox.BatchSize > 0 && outbox.MaxUnsentAge > TimeSpan.Zero && outbox.BacklogGrowthWindow > TimeSpan.Zero && outbox.BacklogThreshold >= 0,
+                "Outbox:BatchSize must be a positive number, Outbox:MaxUnsentAge and Outbox:BacklogGrowthWindow positive durations, Outbox:BacklogThreshold zero or more.")
             .ValidateOnStart();
         builder.Services.AddScoped<OutboxWriter>();
+        builder.Services.AddSingleton(_ => OutboxConnections.Create(
+            builder.Configuration.GetConnectionString(ResourceNames.ConversationDb)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ResourceNames.ConversationDb} is not set.")));
+        builder.Services.AddSingleton<OutboxBacklogHistory>();
+        builder.Services.AddHealthChecks().AddCheck<OutboxHealthCheck>(OutboxHealthCheck.Name);
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddHostedService<OutboxPruner>();
 

@@ -18,6 +18,12 @@ public sealed class OutboxMessage
 
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the request that wrote the event, so that its publication and
+    /// everything the consumers do continue that request's trace.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     public DateTimeOffset? SentAt { get; set; }
 
     public int Attempts { get; set; }

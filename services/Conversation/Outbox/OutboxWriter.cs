@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CareMessaging.Contracts;
 using CareMessaging.Conversation.Data;
@@ -20,5 +21,6 @@ public sealed class OutboxWriter(ConversationDbContext db, TimeProvider clock)
             EventType = typeof(TEvent).FullName!,
             Payload = JsonSerializer.Serialize(integrationEvent, JsonOptions),
             CreatedAt = clock.StoredUtcNow(),
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
         });
 }

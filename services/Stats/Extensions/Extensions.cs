@@ -25,7 +25,7 @@ internal static class Extensions
         builder.AddMessaging(ResourceNames.Stats, bus =>
         {
             bus.AddCareMessagingConsumer<ConversationStartedConsumer>();
-            bus.AddCareMessagingConsumer<MessageSentConsumer>();
+            bus.AddCareMessagingConsumer<MessageSentConsumer, MessageSentConsumerDefinition>();
             bus.AddCareMessagingConsumer<ConversationReadConsumer>();
             bus.AddCareMessagingConsumer<ConversationStatusChangedConsumer>();
         });

@@ -30,6 +30,15 @@ public sealed class StatsStore(StatsDbContext db, TimeProvider clock)
             await InsertMessageAsync(sent.ConversationId, sent.Sequence, sent.MessageId, sent.ActorId, sent.SenderKind, sent.OccurredAt, cancellationToken);
         }, cancellationToken);
 
+    /// <summary>
+    /// Applies many messages in one transaction: the events not seen before, then one upsert of
+    /// their conversations and one insert of their messages. Rows go in key order, so batches applied
+    /// at once by several replicas take their locks in the same order and never deadlock. Returns
+    /// how many events were new.
+    /// </summary>
+    public Task<int> ApplyAsync(IReadOnlyCollection<MessageSent> batch, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(() => ApplyBatchInTransactionAsync(batch, cancellationToken));
+
     public Task<bool> ApplyAsync(ConversationRead read, CancellationToken cancellationToken) =>
         ApplyOnceAsync(read.EventId, async () =>
         {
@@ -89,6 +98,46 @@ public sealed class StatsStore(StatsDbContext db, TimeProvider clock)
 
         await transaction.CommitAsync(cancellationToken);
         return first;
+    }
+
+    private async Task<int> ApplyBatchInTransactionAsync(IReadOnlyCollection<MessageSent> batch, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var eventIds = batch.Select(sent => sent.EventId).Distinct().Order().ToArray();
+        var fresh = (await db.Database.SqlQuery<Guid>(
+            $"""
+            INSERT INTO processed_events (event_id, processed_at) SELECT id, {clock.GetUtcNow()} FROM unnest({eventIds}) AS e(id)
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id AS "Value"
+            """).ToListAsync(cancellationToken)).ToHashSet();
+        var messages = batch.Where(sent => fresh.Remove(sent.EventId)).ToList();
+        if (messages.Count > 0)
+        {
+            var conversations = messages.DistinctBy(sent => sent.ConversationId).OrderBy(sent => sent.ConversationId).ToList();
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO conversations (conversation_id, patient_id, care_team_id, status)
+                SELECT c.id, c.patient, c.team, {nameof(ConversationStatus.Open)}
+                FROM unnest({conversations.Select(c => c.ConversationId).ToArray()}, {conversations.Select(c => c.PatientId).ToArray()},
+                            {conversations.Select(c => c.CareTeamId).ToArray()}) AS c(id, patient, team)
+                ON CONFLICT (conversation_id) DO NOTHING
+                """,
+                cancellationToken);
+
+            var rows = messages.OrderBy(sent => sent.ConversationId).ThenBy(sent => sent.Sequence).ToList();
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO messages (conversation_id, sequence, message_id, sender_id, sender_kind, sent_at)
+                SELECT * FROM unnest({rows.Select(m => m.ConversationId).ToArray()}, {rows.Select(m => m.Sequence).ToArray()},
+                                     {rows.Select(m => m.MessageId).ToArray()}, {rows.Select(m => m.ActorId).ToArray()},
+                                     {rows.Select(m => m.SenderKind.ToString()).ToArray()}, {rows.Select(m => m.OccurredAt).ToArray()})
+                ON CONFLICT (conversation_id, sequence) DO NOTHING
+                """,
+                cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return messages.Count;
     }
 
     private Task UpsertConversationAsync(Guid conversationId, string patientId, string careTeamId, CancellationToken cancellationToken) =>

@@ -12,7 +12,7 @@ namespace CareMessaging.Conversation.Tests.Infrastructure;
 /// </summary>
 public sealed class EventRecorder : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<(IIntegrationEvent Event, Guid? MessageId)> _received = new();
+    private readonly ConcurrentQueue<(IIntegrationEvent Event, Guid? MessageId, IReadOnlyList<string> Headers)> _received = new();
     private IBusControl? _bus;
 
     public async Task StartAsync(string amqpConnectionString)
@@ -41,6 +41,10 @@ public sealed class EventRecorder : IAsyncDisposable
 
     /// <summary>The broker's message id of each delivery of <typeparamref name="T"/> (redeliveries included).</summary>
     public IReadOnlyList<Guid?> MessageIds<T>() where T : IIntegrationEvent => [.. _received.Where(r => r.Event is T).Select(r => r.MessageId)];
+
+    /// <summary>The transport headers (name=value) each delivery of a matching event carried.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> HeadersOf<T>(Func<T, bool> match) where T : IIntegrationEvent =>
+        [.. _received.Where(r => r.Event is T matched && match(matched)).Select(r => r.Headers)];
 
     /// <summary>Waits until events matching <paramref name="match"/> number at least <paramref name="count"/>.</summary>
     public async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<T, bool> match, int count = 1, TimeSpan? timeout = null) where T : IIntegrationEvent
@@ -75,7 +79,7 @@ public sealed class EventRecorder : IAsyncDisposable
     private void Record<T>(IReceiveEndpointConfigurator endpoint) where T : class, IIntegrationEvent =>
         endpoint.Handler<T>(context =>
         {
-            _received.Enqueue((context.Message, context.MessageId));
+            _received.Enqueue((context.Message, context.MessageId, [.. context.Headers.GetAll().Select(header => $"{header.Key}={header.Value}")]));
             return Task.CompletedTask;
         });
 }

@@ -2,7 +2,6 @@ using System.Net;
 using CareMessaging.Clients;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Notifications;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CareMessaging.EndToEndTests.Events;
@@ -42,21 +41,7 @@ public sealed class SignedInUser : IAsyncDisposable
     /// <summary>Connects to /hubs/notifications through the gateway with this browser's session cookie only.</summary>
     public async Task ConnectToHubAsync()
     {
-        var address = new Uri(Http.BaseAddress!, NotificationPushes.HubPath);
-        var cookies = new CookieContainer();
-        foreach (Cookie cookie in _browser.Cookies.GetCookies(address))
-        {
-            cookies.Add(address, new Cookie(cookie.Name, cookie.Value, "/"));
-        }
-
-        _hub = new HubConnectionBuilder()
-            .WithUrl(address, options =>
-            {
-                options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-                options.Cookies = cookies;
-            })
-            .Build();
+        _hub = _browser.NotificationHub();
         _pushes = NotificationPushRecorder.Attach(_hub);
         using var cancellation = new CancellationTokenSource(TestTimeouts.Request);
         await _hub.StartAsync(cancellation.Token);

@@ -282,6 +282,26 @@ public sealed class AuditTests(EventServicesFixture fixture)
     }
 
     [Fact]
+    public async Task A_burst_of_sends_each_delivered_twice_is_recorded_once_per_message_in_one_unbroken_chain()
+    {
+        var clinician = TestUser.Staff(Roles.Clinician, "team-burst");
+        var world = new ConversationWorld();
+        var (conversation, opening) = world.Start(clinician, NewPatientId(), "team-burst", [clinician.Id]);
+        var sends = Enumerable.Range(0, 400).Select(_ => world.Send(clinician, conversation, TimeSpan.FromMilliseconds(5))).ToList();
+        await fixture.PublishAsync([.. opening, .. sends, .. sends.Take(150)]);
+
+        var page = await Eventually.Until(
+            () => SearchAsync(TestUser.Compliance(), $"userId={clinician.Id}&action={AuditActions.MessageSent}&limit=500"),
+            p => p.Items.Count >= 401);
+        await Eventually.Until(() => Task.FromResult(fixture.AuditConsumed.Count(sends[149].EventId)), count => count >= 2);
+        page = await SearchAsync(TestUser.Compliance(), $"userId={clinician.Id}&action={AuditActions.MessageSent}&limit=500");
+        Assert.Equal(401, page.Items.Count);
+        Assert.Equal(401, page.Items.Select(r => r.Details).Distinct().Count());
+        var verification = await VerifyAsync();
+        Assert.True(verification.Valid, verification.Problem);
+    }
+
+    [Fact]
     public async Task Records_written_before_the_chain_existed_are_chained_by_the_migration()
     {
         var connectionString = await CreateDatabaseAsync();

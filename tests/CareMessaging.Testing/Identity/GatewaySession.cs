@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CareMessaging.Contracts;
+using CareMessaging.Contracts.Notifications;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using OtpNet;
 
 namespace CareMessaging.Testing;
@@ -66,6 +69,29 @@ public sealed partial class GatewayBrowser : IDisposable
 
     /// <summary>The authenticator key the last sign-in enrolled, when the account had to enrol.</summary>
     public string? EnrolledKey { get; private set; }
+
+    /// <summary>
+    /// A connection, not yet started, to the notification hub through the gateway over WebSockets,
+    /// carrying this browser's session cookie and nothing else, as a browser's would.
+    /// </summary>
+    public HubConnection NotificationHub()
+    {
+        var address = new Uri(Client.BaseAddress!, NotificationPushes.HubPath);
+        var cookies = new CookieContainer();
+        foreach (Cookie cookie in Cookies.GetCookies(address))
+        {
+            cookies.Add(address, new Cookie(cookie.Name, cookie.Value, "/"));
+        }
+
+        return new HubConnectionBuilder()
+            .WithUrl(address, options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.Cookies = cookies;
+            })
+            .Build();
+    }
 
     /// <summary>Signs in and throws when the attempt is refused.</summary>
     public async Task SignInAsync(string userName, string password, string? totpKey = null)
