@@ -25,6 +25,7 @@ internal static class Extensions
         builder.AddDefaultAuthentication(audience: ResourceNames.Audit);
 
         builder.Services.AddScoped<AuditTrail>();
+        builder.Services.AddKeyedScoped(RetentionPurge.OwnerKey, (services, _) => DatabaseMigrations.OwnerContext<AuditDbContext>(services, ResourceNames.AuditDb));
         builder.Services.AddScoped<RetentionPurge>();
         builder.Services.AddOptions<RetentionOptions>()
             .Bind(builder.Configuration.GetSection(RetentionOptions.SectionName))
