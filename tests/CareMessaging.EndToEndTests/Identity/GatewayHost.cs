@@ -46,7 +46,9 @@ internal sealed class GatewayHost : WebApplicationFactory<gateway::Program>
         var identity = stack.App.GetEndpoint(ResourceNames.Identity, "http").ToString().TrimEnd('/');
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = await stack.GetConnectionStringAsync(ResourceNames.Redis),
+            ["ConnectionStrings:sessions"] = await stack.GetConnectionStringAsync(ResourceNames.Sessions),
+            ["DataProtection:ActiveKeyId"] = "k1",
+            ["DataProtection:Keys:k1"] = stack.IdentitySecrets.GatewayDataProtectionKey,
             ["ConnectionStrings:messaging"] = await stack.GetConnectionStringAsync(ResourceNames.Messaging),
             ["Oidc:Authority"] = stack.IdentityIssuer,
             ["Oidc:MetadataAddress"] = $"{identity}/identity/.well-known/openid-configuration",

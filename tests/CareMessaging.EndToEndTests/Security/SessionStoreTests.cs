@@ -64,7 +64,7 @@ public sealed class SessionStoreTests(CareMessagingStack stack)
         await using var gateway = await GatewayHost.StartAsync(stack, new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{ResourceNames.Redis}"] = address,
-            ["ConnectionStrings:sessions"] = address,
+            [$"ConnectionStrings:{ResourceNames.Sessions}"] = address,
         });
         using var browser = gateway.CreateBrowser();
         CopyCookies(signedIn, browser);
@@ -74,7 +74,9 @@ public sealed class SessionStoreTests(CareMessagingStack stack)
             using var response = await browser.Client.GetAsync("/api/session");
             return (response.StatusCode, RetryAfter: response.Headers.RetryAfter);
         }));
-        using var alive = await browser.Client.GetAsync("/alive");
+        // The orchestrator's liveness probe carries no session cookie, so it never waits on the store.
+        using var probe = gateway.CreateBrowser();
+        using var alive = await probe.Client.GetAsync("/alive");
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode));
         Assert.All(answers, answer => Assert.NotNull(answer.RetryAfter));
@@ -99,14 +101,7 @@ public sealed class SessionStoreTests(CareMessagingStack stack)
 
     private async Task<List<string>> RedisStoresAsync()
     {
-        var stores = new List<string> { await stack.GetConnectionStringAsync(ResourceNames.Redis) };
-        if (stack.App.Services.GetService(typeof(Aspire.Hosting.ApplicationModel.DistributedApplicationModel)) is Aspire.Hosting.ApplicationModel.DistributedApplicationModel model
-            && model.Resources.Any(r => r.Name == "sessions"))
-        {
-            stores.Add(await stack.GetConnectionStringAsync("sessions"));
-        }
-
-        return stores;
+        return [await stack.GetConnectionStringAsync(ResourceNames.Redis), await stack.GetConnectionStringAsync(ResourceNames.Sessions)];
     }
 
     private static void CopyCookies(GatewayBrowser from, GatewayBrowser to)
