@@ -14,6 +14,11 @@ if (builder.Configuration.GetValue<bool>("AppHost:InfrastructureOnly"))
     return;
 }
 
+// The gateway's sessions: a store of their own, apart from the cache (ADR 0027).
+var sessions = builder.AddSessionStore(infrastructure.Mode);
+// Each service signs in to PostgreSQL with its own login (ADR 0028).
+var databaseLogins = DatabaseLogins.Add(builder, infrastructure);
+
 // Sign-in: the gateway's public address is the issuer users see; keys and client secrets are secret parameters.
 var gatewayAddress = GatewayEndpoint.Resolve(builder.Configuration);
 var issuer = $"{gatewayAddress.Url}/identity/";
@@ -25,6 +30,7 @@ var seedDemo = builder.Configuration.GetValue(
 // Services, each with its own store, all on the message bus.
 var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames.Identity)
     .WithReference(infrastructure.IdentityDb).WaitFor(infrastructure.IdentityDb)
+    .WithDatabaseLogin(databaseLogins, ResourceNames.IdentityDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithOpenIdConnectServer(issuer, gatewayAddress.Url, secrets)
     .WithEnvironment("Seed__Demo", seedDemo)
@@ -34,6 +40,7 @@ var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames
 var conversationKeyId = builder.Configuration["Conversation:EncryptionKeyId"] is { Length: > 0 } keyId ? keyId : "k1";
 var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(ResourceNames.Conversation)
     .WithReference(infrastructure.ConversationDb).WaitFor(infrastructure.ConversationDb)
+    .WithDatabaseLogin(databaseLogins, ResourceNames.ConversationDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithEnvironment("Encryption__ActiveKeyId", conversationKeyId)
     .WithEnvironment($"Encryption__Keys__{conversationKeyId}", infrastructure.ConversationEncryptionKey)
@@ -56,12 +63,14 @@ var notification = builder.AddProject<Projects.CareMessaging_Notification>(Resou
 
 var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit)
     .WithReference(infrastructure.AuditDb).WaitFor(infrastructure.AuditDb)
+    .WithDatabaseLogin(databaseLogins, ResourceNames.AuditDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithTokenValidation(identity, issuer)
     .WithHttpHealthCheck("/health");
 
 var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats)
     .WithReference(infrastructure.StatsDb).WaitFor(infrastructure.StatsDb)
+    .WithDatabaseLogin(databaseLogins, ResourceNames.StatsDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithReference(conversation).WaitFor(conversation)
     .WithTokenValidation(identity, issuer)
@@ -79,7 +88,7 @@ var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
-    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithReference(sessions).WaitFor(sessions)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithReference(web).WaitFor(web)
     .WithReference(identity).WaitFor(identity)
@@ -88,6 +97,7 @@ builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
     .WithReference(audit).WaitFor(audit)
     .WithReference(stats).WaitFor(stats)
     .WithOpenIdConnectClient(identity, issuer, secrets.GatewayClientSecret)
+    .WithDataProtectionKeys(secrets)
     .WithPublicEndpoint(gatewayAddress)
     .WithHttpHealthCheck("/health");
 

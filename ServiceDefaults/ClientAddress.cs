@@ -1,13 +1,15 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 
 namespace CareMessaging.ServiceDefaults;
 
 /// <summary>
 /// The address of the person's device, as audit records and rate limits name it: the entry the
 /// gateway added to <c>X-Forwarded-For</c> (the last one: entries before it come from the client and
-/// prove nothing), or the connection's peer when there is no such header (a service reached
-/// directly, or one whose forwarded-headers middleware has already applied it).
+/// prove nothing) when the peer is a trusted proxy (<see cref="TrustedProxies"/>), otherwise the
+/// connection's peer (a caller that is not the gateway, or a service whose forwarded-headers
+/// middleware has already applied the header).
 /// </summary>
 public static class ClientAddress
 {
@@ -20,13 +22,14 @@ public static class ClientAddress
             return null;
         }
 
+        var peer = context.Connection.RemoteIpAddress;
         var forwarded = context.Request.Headers[ForwardedForHeader].ToString();
-        if (forwarded.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is [.., var last]
+        if (peer is not null && forwarded.Length > 0 && TrustedProxies.IsTrusted(context, peer) && forwarded.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is [.., var last]
             && IPAddress.TryParse(last, out var address))
         {
             return address.ToString();
         }
 
-        return context.Connection.RemoteIpAddress?.ToString();
+        return peer?.ToString();
     }
 }

@@ -8,11 +8,38 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Applies a service's EF Core migrations before it takes traffic. EF Core takes a database
-/// lock while migrating, so several replicas starting together apply each migration once.
+/// lock while migrating, so several replicas starting together apply each migration once. A
+/// service whose everyday login may not change the schema (the audit writer) migrates with the
+/// owner's connection string, <c>ConnectionStrings:&lt;database&gt;-owner</c>, when it is set.
 /// </summary>
 public static class DatabaseMigrations
 {
+    /// <summary>The suffix of the connection string that signs in as a database's owner.</summary>
+    public const string OwnerSuffix = "-owner";
+
+    /// <summary>
+    /// A context of its own (not pooled, disposed with the scope) that signs in as the owner of
+    /// <paramref name="databaseName"/> when <c>ConnectionStrings:&lt;database&gt;-owner</c> is set,
+    /// else with the service's own connection string.
+    /// </summary>
+    public static TContext OwnerContext<TContext>(IServiceProvider services, string databaseName)
+        where TContext : DbContext
+    {
+        var context = ActivatorUtilities.CreateInstance<TContext>(services);
+        if (services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[$"ConnectionStrings:{databaseName}{OwnerSuffix}"] is { Length: > 0 } owner)
+        {
+            context.Database.SetConnectionString(owner);
+        }
+
+        return context;
+    }
+
     public static async Task MigrateDatabaseAsync<TContext>(this WebApplication app, CancellationToken cancellationToken = default)
+        where TContext : DbContext =>
+        await app.MigrateDatabaseAsync<TContext>(ownerOf: null, cancellationToken);
+
+    /// <param name="ownerOf">The database whose owner's connection string, when set, migrates it.</param>
+    public static async Task MigrateDatabaseAsync<TContext>(this WebApplication app, string? ownerOf, CancellationToken cancellationToken = default)
         where TContext : DbContext
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CareMessaging.Migrations");
@@ -22,7 +49,8 @@ public static class DatabaseMigrations
             try
             {
                 await using var scope = app.Services.CreateAsyncScope();
-                var context = scope.ServiceProvider.GetRequiredService<TContext>();
+                await using var owned = ownerOf is null ? null : OwnerContext<TContext>(scope.ServiceProvider, ownerOf);
+                var context = owned ?? scope.ServiceProvider.GetRequiredService<TContext>();
                 await MigrationsHistory.FollowNamingConventionAsync(context, cancellationToken);
                 await context.Database.MigrateAsync(cancellationToken);
                 logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);

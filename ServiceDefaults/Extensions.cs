@@ -1,6 +1,7 @@
 using CareMessaging.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddTrustedProxies();
         // Search terms travel in query strings; no log level may write request addresses (ADR 0005).
         builder.Services.KeepRequestAddressesOutOfLogs();
         return builder;
@@ -90,13 +92,15 @@ public static class Extensions
 
     /// <summary>
     /// The shared middleware of an API service, in this order: unhandled exceptions and bare status
-    /// codes (a 401 or 403 included) become ProblemDetails, then authentication, then authorization.
+    /// codes (a 401 or 403 included) become ProblemDetails, control characters in any text are
+    /// refused (<see cref="RequestTextValidation"/>), then authentication, then authorization.
     /// A service with middleware of its own between these steps (the gateway, Identity) writes its
     /// pipeline out with <see cref="UseErrorResponses"/> and the framework's calls instead.
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseErrorResponses();
+        app.UseRequestTextValidation();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -106,18 +110,44 @@ public static class Extensions
     /// Exceptions and bare status codes become ProblemDetails. First in every pipeline, so that
     /// whatever runs after it fails with a ProblemDetails body rather than an empty 500 or, in
     /// Development, the developer page with its stack trace and echoed headers. A request the
-    /// server cannot read (a body over the limit, a malformed one) keeps its 4xx status.
+    /// server cannot read (a body over the limit, a malformed one) keeps its 4xx status. The
+    /// ProblemDetails is written whatever the client accepts: a browser asking for HTML would
+    /// otherwise get the exception thrown on, to the developer page with its stack trace.
     /// </summary>
     public static WebApplication UseErrorResponses(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException badRequest
-                ? badRequest.StatusCode
-                : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = StatusOf,
+            ExceptionHandler = WriteProblemAsync,
         });
         app.UseStatusCodePages();
         return app;
+    }
+
+    private static int StatusOf(Exception exception) => exception is BadHttpRequestException badRequest
+        ? badRequest.StatusCode
+        : StatusCodes.Status500InternalServerError;
+
+    private static async Task WriteProblemAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+        var status = exception is null ? StatusCodes.Status500InternalServerError : StatusOf(exception);
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = status == StatusCodes.Status413PayloadTooLarge ? "The request is too large"
+                : status < 500 ? "The request could not be read"
+                : "Something went wrong on our side",
+            Detail = status == StatusCodes.Status413PayloadTooLarge ? "Send a smaller request." : null,
+        };
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+        {
+            context.Response.ContentType = "application/problem+json";
+            await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+        }
     }
 
     /// <summary>

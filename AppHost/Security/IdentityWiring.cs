@@ -46,6 +46,12 @@ public static class IdentityWiring
             .WithEnvironment("ServiceClient__ClientSecret", secret)
             .WithEnvironment("ServiceClient__Scope", scope);
 
+    /// <summary>The gateway's data-protection keys, made from a secret parameter (gateway/Sessions/SecretKeyRing.cs).</summary>
+    public static IResourceBuilder<ProjectResource> WithDataProtectionKeys(this IResourceBuilder<ProjectResource> gateway, IdentitySecrets secrets) =>
+        gateway
+            .WithEnvironment("DataProtection__ActiveKeyId", "k1")
+            .WithEnvironment("DataProtection__Keys__k1", secrets.GatewayDataProtectionKey);
+
     /// <summary>The gateway as the browsers' OpenID Connect client of Identity (or, by configuration alone, of a hospital provider).</summary>
     public static IResourceBuilder<ProjectResource> WithOpenIdConnectClient(
         this IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ProjectResource> identity, string issuer, IResourceBuilder<ParameterResource> secret)

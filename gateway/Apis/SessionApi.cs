@@ -27,7 +27,7 @@ internal static class SessionApi
         mine.MapDelete("/", SignOutEverywhereAsync);
 
         var admin = app.MapGroup("/api/admin/users/{userId}/sessions")
-            .RequireAuthorization(BrowserAuthentication.SessionPolicy, Policies.Admin);
+            .RequireAuthorization(BrowserAuthentication.SessionPolicy, Policies.Admin, BrowserAuthentication.RecentSignInPolicy);
         admin.MapGet("/", ListForAdminAsync);
         admin.MapDelete("/", RevokeAllForAdminAsync);
     }

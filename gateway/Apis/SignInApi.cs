@@ -1,4 +1,5 @@
 using CareMessaging.Contracts;
+using CareMessaging.Gateway.Security;
 using CareMessaging.Gateway.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -15,13 +16,32 @@ internal static class SignInApi
         app.MapPost("/signout", SignOutAsync).AllowAnonymous().ExcludeFromDescription();
     }
 
-    /// <summary>Starts the OpenID Connect sign-in, coming back to <paramref name="returnUrl"/> (a path on this site) afterwards.</summary>
-    public static IResult SignIn(HttpContext context, string? returnUrl)
+    /// <summary>
+    /// Starts the OpenID Connect sign-in, coming back to <paramref name="returnUrl"/> (a path on this
+    /// site) afterwards. <paramref name="fresh"/> asks the provider for the password again even when
+    /// signed in (administrative routes need a recent sign-in); <paramref name="notice"/> carries why
+    /// the sign-in page is shown again.
+    /// </summary>
+    public static IResult SignIn(HttpContext context, string? returnUrl, bool? fresh, string? notice)
     {
         var target = SafeReturnUrl(returnUrl);
-        return context.User.Identity?.IsAuthenticated == true
-            ? TypedResults.LocalRedirect(target)
-            : TypedResults.Challenge(new AuthenticationProperties { RedirectUri = target }, [OpenIdConnectDefaults.AuthenticationScheme]);
+        if (context.User.Identity?.IsAuthenticated == true && fresh != true)
+        {
+            return TypedResults.LocalRedirect(target);
+        }
+
+        var properties = new OpenIdConnectChallengeProperties { RedirectUri = target };
+        if (fresh == true)
+        {
+            properties.Prompt = "login";
+        }
+
+        if (notice == SignInNotices.Interrupted)
+        {
+            properties.Items[BrowserAuthentication.NoticeParameter] = notice;
+        }
+
+        return TypedResults.Challenge(properties, [OpenIdConnectDefaults.AuthenticationScheme]);
     }
 
     /// <summary>Ends this browser's session here and at the identity provider; anti-forgery is checked before this runs.</summary>
@@ -40,10 +60,20 @@ internal static class SignInApi
             [OpenIdConnectDefaults.AuthenticationScheme, CookieAuthenticationDefaults.AuthenticationScheme]);
     }
 
-    /// <summary>Only a path on this site: never another host, a protocol-relative or a backslash address.</summary>
+    /// <summary>
+    /// Only a path on this site: never another host, a protocol-relative or a backslash address.
+    /// Characters beyond ASCII are percent-encoded, as a Location header must carry them.
+    /// </summary>
     public static string SafeReturnUrl(string? returnUrl) =>
         returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal)
             && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
-            ? returnUrl
+            ? EncodeBeyondAscii(returnUrl)
             : "/";
+
+    private static string EncodeBeyondAscii(string value) =>
+        value.All(char.IsAscii)
+            ? value
+            : string.Concat(value.EnumerateRunes().Select(rune => rune.IsAscii
+                ? rune.ToString()
+                : string.Concat(System.Text.Encoding.UTF8.GetBytes(rune.ToString()).Select(b => $"%{b:X2}"))));
 }

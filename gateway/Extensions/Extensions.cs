@@ -2,8 +2,8 @@ using CareMessaging.Contracts;
 using CareMessaging.Gateway.Limits;
 using CareMessaging.Gateway.Security;
 using Microsoft.AspNetCore.DataProtection;
+using CareMessaging.Gateway.Sessions;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using StackExchange.Redis;
 
@@ -23,14 +23,27 @@ internal static class Extensions
             kestrel.Limits.MaxRequestBodySize = maxBody;
         });
 
-        builder.AddRedisClient(ResourceNames.Redis);
+        // Browsers reach the gateway directly, or through the ingress named in ForwardedHeaders:TrustedNetworks.
+        builder.AddTrustedProxies(trustLoopback: false);
+
+        // Sessions live in a Redis of their own (ADR 0027). Every call is bounded: a store that does
+        // not answer costs a request at most these timeouts and then a 503, never a blocked thread.
+        builder.AddRedisClient(ResourceNames.Sessions, configureOptions: options =>
+        {
+            options.AbortOnConnectFail = false;
+            options.ConnectTimeout = SessionStoreTimeouts.ConnectMilliseconds;
+            options.AsyncTimeout = SessionStoreTimeouts.CommandMilliseconds;
+            options.SyncTimeout = SessionStoreTimeouts.CommandMilliseconds;
+        });
         builder.AddMessaging(ResourceNames.Gateway);
 
-        // Cookies, anti-forgery tokens and stored sessions are protected with keys that every replica shares.
-        builder.Services.AddDataProtection().SetApplicationName("CareMessaging.Gateway");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
-            options.XmlRepository = new RedisXmlRepository(
-                () => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), "cm:gateway:data-protection-keys"));
+        // Cookies, anti-forgery tokens and stored sessions are protected with keys made from the
+        // secret store's DataProtection:Keys, the same on every replica and after every restart.
+        builder.Services.AddSingleton<SecretKeyRing>();
+        builder.Services.AddDataProtection().SetApplicationName("CareMessaging.Gateway").DisableAutomaticKeyGeneration();
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<SecretKeyRing>((options, ring) => options.XmlRepository = ring);
+        builder.Services.AddSingleton<HubConnections>();
+        builder.Services.AddHostedService<HubConnectionSweep>();
 
         builder.AddRequestLimits();
         builder.AddBrowserAuthentication();
@@ -61,9 +74,20 @@ internal static class Extensions
         });
     }
 
+    /// <summary>
+    /// Connects to the session store and reads the key ring before the gateway takes requests, on
+    /// the starting thread and bounded by the connect timeout, so no request waits on either.
+    /// </summary>
+    public static void PrepareSessionStore(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<SecretKeyRing>();
+        _ = app.Services.GetRequiredService<IConnectionMultiplexer>();
+    }
+
     public static void MapGatewayProxy(this WebApplication app) =>
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(HubConnections.TrackAsync);
             proxy.Use(TokenRelay.AttachTokenAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

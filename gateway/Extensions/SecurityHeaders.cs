@@ -22,7 +22,15 @@ internal static class SecurityHeaders
         {
             context.Response.OnStarting(static state =>
             {
-                var headers = ((HttpContext)state).Response.Headers;
+                var context = (HttpContext)state;
+                var headers = context.Response.Headers;
+                // API answers carry patient data: no browser or proxy cache may keep them.
+                if (IsApi(context.Request.Path))
+                {
+                    headers.CacheControl = "no-store";
+                    headers.Pragma = "no-cache";
+                }
+
                 // Services behind the gateway need not announce what they run on.
                 headers.Remove("Server");
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
@@ -36,4 +44,7 @@ internal static class SecurityHeaders
             return next(context);
         });
     }
+
+    private static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/identity/api") || path.StartsWithSegments("/hubs");
 }

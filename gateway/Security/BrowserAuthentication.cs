@@ -1,4 +1,5 @@
 using CareMessaging.Contracts;
+using CareMessaging.Gateway.Apis;
 using CareMessaging.Gateway.Sessions;
 using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
@@ -21,6 +22,12 @@ internal static class BrowserAuthentication
 
     /// <summary>Requests that need a signed-in browser session.</summary>
     public const string SessionPolicy = "session";
+
+    /// <summary>Administrative requests: a session whose sign-in is recent (<see cref="SessionSettings.AdminSignInMaxAge"/>).</summary>
+    public const string RecentSignInPolicy = "recent-sign-in";
+
+    /// <summary>Set on the sign-in that follows a broken callback, so the sign-in page says why it is shown again.</summary>
+    public const string NoticeParameter = "cm_notice";
 
     public static void AddBrowserAuthentication(this IHostApplicationBuilder builder)
     {
@@ -81,16 +88,40 @@ internal static class BrowserAuthentication
 
                 var claimMap = ClaimMapping.Read(oidc);
                 var addresses = new ProviderAddresses(oidc["Authority"], oidc["MetadataAddress"]);
+                var sendIdTokenHint = oidc.GetValue("SendIdTokenHint", false);
                 options.Events.OnRedirectToIdentityProvider = context =>
                 {
                     context.ProtocolMessage.IssuerAddress = addresses.ForBrowser(context.ProtocolMessage.IssuerAddress);
+                    if (context.Properties.Items.TryGetValue(NoticeParameter, out var notice) && notice is SignInNotices.Interrupted)
+                    {
+                        context.ProtocolMessage.SetParameter(NoticeParameter, notice);
+                    }
+
                     return Task.CompletedTask;
                 };
                 options.Events.OnRedirectToIdentityProviderForSignOut = context =>
                 {
                     context.ProtocolMessage.IssuerAddress = addresses.ForBrowser(context.ProtocolMessage.IssuerAddress);
+                    // The ID token names the user, their role and patient ID: it stays out of the address
+                    // (browser history, proxy logs). The client id tells the provider whose sign-out it is.
+                    if (!sendIdTokenHint)
+                    {
+                        context.ProtocolMessage.IdTokenHint = null;
+                        context.ProtocolMessage.ClientId = context.Options.ClientId;
+                    }
+
                     return Task.CompletedTask;
                 };
+                // A callback without a state, with a forged or expired one, or with the provider's error:
+                // back to sign in, with a message, instead of an error page.
+                options.Events.OnRemoteFailure = context =>
+                {
+                    var returnUrl = SignInApi.SafeReturnUrl(context.Properties?.RedirectUri);
+                    context.Response.Redirect($"/signin?notice={SignInNotices.Interrupted}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+                    context.HandleResponse();
+                    return Task.CompletedTask;
+                };
+                options.Events.OnTicketReceived = EndReplacedSessionAsync;
                 options.Events.OnTokenValidated = context =>
                 {
                     if (context.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity)
@@ -105,10 +136,48 @@ internal static class BrowserAuthentication
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<RedisSessionStore>((options, store) => options.SessionStore = store);
 
+        builder.Services.AddSingleton(new OidcClaimMap(ClaimMapping.Read(oidc)));
         builder.Services.AddCareMessagingPolicies();
-        builder.Services.Configure<AuthorizationOptions>(options => options.AddPolicy(SessionPolicy, policy => policy
-            .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
-            .RequireAuthenticatedUser()));
+        builder.Services.AddSingleton<IAuthorizationHandler, RecentSignInHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RecentSignInResultHandler>();
+        builder.Services.Configure<AuthorizationOptions>(options =>
+        {
+            options.AddPolicy(SessionPolicy, policy => policy
+                .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser());
+            options.AddPolicy(RecentSignInPolicy, policy => policy
+                .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new RecentSignInRequirement()));
+        });
+    }
+
+    /// <summary>
+    /// A sign-in in a browser that still holds a session cookie (a fresh sign-in for administration,
+    /// or one after the session was revoked) starts a new session: the old one ends, and its cookie
+    /// is dropped from the request, so the new ticket is never written under the old session's id.
+    /// </summary>
+    private static async Task EndReplacedSessionAsync(TicketReceivedContext context)
+    {
+        var http = context.HttpContext;
+        var cookies = http.RequestServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (cookies.CookieManager.GetRequestCookie(http, cookies.Cookie.Name!) is not { Length: > 0 } cookie)
+        {
+            return;
+        }
+
+        if (cookies.TicketDataFormat.Unprotect(cookie) is { } old && RedisSessionStore.SessionIdOf(old.Principal) is { } oldSession)
+        {
+            var store = http.RequestServices.GetRequiredService<RedisSessionStore>();
+            if (await store.GetAsync(oldSession) is { } session)
+            {
+                await store.RemoveAsync(oldSession, http, http.RequestAborted);
+                await RedisSessionStore.EndedAsync(http, session.UserId, oldSession, CareMessaging.Contracts.Identity.SessionEndReason.Replaced);
+            }
+        }
+
+        var kept = http.Request.Cookies.Where(c => !c.Key.StartsWith(cookies.Cookie.Name!, StringComparison.Ordinal)).Select(c => $"{c.Key}={c.Value}");
+        http.Request.Headers.Cookie = string.Join("; ", kept);
     }
 
     public static Task Problem(HttpContext context, int status, string title, string detail) =>
@@ -133,3 +202,13 @@ internal sealed class ProviderAddresses(string? authority, string? metadataAddre
             ? _publicBase + address[_internalBase.Length..]
             : address;
 }
+
+/// <summary>The notices the sign-in page knows; a fixed word, never text from the address.</summary>
+internal static class SignInNotices
+{
+    /// <summary>The last sign-in did not finish: the callback had no state, or a stale or forged one.</summary>
+    public const string Interrupted = "interrupted";
+}
+
+/// <summary>The hospital identity provider's claim names, as <see cref="ClaimMapping"/> reads them from section <c>Oidc:ClaimMap</c>.</summary>
+public sealed record OidcClaimMap(IReadOnlyDictionary<string, string> Map);

@@ -53,7 +53,7 @@ internal static class Csrf
         }
 
         if (protectedPath && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-            && !HttpMethods.IsOptions(context.Request.Method) && !IsOpenApiDocument(path))
+            && !HttpMethods.IsOptions(context.Request.Method))
         {
             var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(context))
@@ -73,8 +73,6 @@ internal static class Csrf
 
     private static bool IsWebSocketUpgrade(HttpRequest request) =>
         request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsOpenApiDocument(PathString path) => path.Value?.Contains("/openapi/", StringComparison.Ordinal) == true;
 
     private static bool SameOrigin(HttpContext context)
     {

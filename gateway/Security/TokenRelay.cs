@@ -41,15 +41,23 @@ internal static class TokenRelay
         if (relay is "true" or "optional" && context.User.Identity?.IsAuthenticated == true)
         {
             var token = await context.RequestServices.GetRequiredService<AccessTokens>().GetAsync(context);
-            if (token is null && relay == "true")
+            if (token.Outcome == TokenOutcome.Unavailable && relay == "true")
+            {
+                context.Response.Headers.RetryAfter = "5";
+                await BrowserAuthentication.Problem(context, StatusCodes.Status503ServiceUnavailable, "Sign-in service busy",
+                    "Your session could not be renewed just now. Try again in a few seconds; you stay signed in.");
+                return;
+            }
+
+            if (token.Outcome == TokenOutcome.Ended && relay == "true")
             {
                 await BrowserAuthentication.Problem(context, StatusCodes.Status401Unauthorized, "Session ended", "Your session has ended. Sign in again at /signin.");
                 return;
             }
 
-            if (token is not null)
+            if (token.Token is { } value)
             {
-                context.Items[TokenItem] = token;
+                context.Items[TokenItem] = value;
             }
         }
 

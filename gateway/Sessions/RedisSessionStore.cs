@@ -1,5 +1,6 @@
 using System.Globalization;
 using CareMessaging.Contracts;
+using CareMessaging.Contracts.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -19,6 +20,7 @@ public sealed class RedisSessionStore(
     IConnectionMultiplexer redis,
     IDataProtectionProvider dataProtection,
     IOptions<SessionSettings> settings,
+    HubConnections hubs,
     TimeProvider clock) : ITicketStore
 {
     private const string Prefix = "cm:gateway:";
@@ -52,12 +54,14 @@ public sealed class RedisSessionStore(
             id = Guid.NewGuid().ToString("N");
         }
 
+        var now = clock.GetUtcNow();
         if (ticket.Principal.Identity is System.Security.Claims.ClaimsIdentity identity)
         {
             identity.AddClaim(new System.Security.Claims.Claim(SessionIdClaim, id));
+            identity.AddClaim(new System.Security.Claims.Claim(
+                SignedInAtClaim, now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
         }
 
-        var now = clock.GetUtcNow();
         HashEntry[] entries =
         [
             new("ticket", Protect(ticket)),
@@ -111,6 +115,8 @@ public sealed class RedisSessionStore(
         if (now >= session.IdleExpiresAt || now >= session.AbsoluteExpiresAt)
         {
             await RemoveAsync(key, httpContext, cancellationToken);
+            await EndedAsync(httpContext, session.UserId, key,
+                now >= session.AbsoluteExpiresAt ? SessionEndReason.AbsoluteTimeout : SessionEndReason.IdleTimeout);
             return null;
         }
 
@@ -144,6 +150,17 @@ public sealed class RedisSessionStore(
         if (userId.HasValue)
         {
             await Db.SetRemoveAsync(UserKey(userId.ToString()), key);
+        }
+
+        await hubs.PublishEndedAsync(key);
+    }
+
+    /// <summary>Records, for the audit trail, a session the gateway ended without being asked to.</summary>
+    public static async Task EndedAsync(HttpContext? httpContext, string userId, string sessionId, SessionEndReason reason)
+    {
+        if (httpContext?.RequestServices.GetService<SessionAudit>() is { } audit)
+        {
+            await audit.EndedAsync(userId, sessionId, reason);
         }
     }
 
@@ -209,6 +226,15 @@ public sealed class RedisSessionStore(
     public const string SessionIdClaim = "gateway_session";
 
     public static string? SessionIdOf(System.Security.Claims.ClaimsPrincipal user) => user.FindFirst(SessionIdClaim)?.Value;
+
+    /// <summary>The claim, added to the stored principal, that says when the user signed in for this session.</summary>
+    public const string SignedInAtClaim = "gateway_signed_in_at";
+
+    /// <summary>When the user signed in for the session; null for a principal that is no session's.</summary>
+    public static DateTimeOffset? SignedInAt(System.Security.Claims.ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirst(SignedInAtClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : null;
 
     internal static string FormatTime(DateTimeOffset time) => time.ToString("o", CultureInfo.InvariantCulture);
 }

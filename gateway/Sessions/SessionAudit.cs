@@ -16,6 +16,16 @@ public sealed class SessionAudit(IPublishEndpoint bus, TimeProvider clock)
             Everywhere = everywhere,
         });
 
+    public Task EndedAsync(string userId, string sessionId, SessionEndReason reason) =>
+        bus.Publish(new SessionEnded
+        {
+            EventId = Guid.CreateVersion7(),
+            OccurredAt = clock.GetUtcNow(),
+            UserId = userId,
+            SessionId = sessionId,
+            Reason = reason,
+        });
+
     public Task RevokedAsync(string userId, string sessionId, string revokedBy) =>
         bus.Publish(new SessionRevoked
         {

@@ -16,6 +16,9 @@ public sealed class SessionSettings
     /// <summary>The access token is refreshed when it expires within this margin.</summary>
     public TimeSpan RefreshBefore { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Administrative routes need a sign-in at most this old (a fresh sign-in at <c>/signin?fresh=true</c>).</summary>
+    public TimeSpan AdminSignInMaxAge { get; set; } = TimeSpan.FromMinutes(15);
+
     public string CookieName { get; set; } = "cm.session";
 }
 

@@ -1,6 +1,7 @@
 using CareMessaging.Audit.Apis;
 using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Extensions;
+using CareMessaging.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,5 +15,6 @@ app.MapDefaultEndpoints();
 app.MapAuditOpenApi();
 app.MapAuditApi();
 
-await app.MigrateDatabaseAsync<AuditDbContext>();
+// The writer may only read and append to the trail; the owner migrates it (docs/decisions/0028).
+await app.MigrateDatabaseAsync<AuditDbContext>(ownerOf: ResourceNames.AuditDb);
 await app.RunAsync();

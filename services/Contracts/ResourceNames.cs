@@ -13,6 +13,9 @@ public static class ResourceNames
     public const string StatsDb = "statsdb";
     public const string IdentityDb = "identitydb";
     public const string Redis = "redis";
+
+    /// <summary>The gateway's session store: a Redis of its own, persistent, apart from the cache in <see cref="Redis"/> (ADR 0027).</summary>
+    public const string Sessions = "sessions";
     public const string Messaging = "messaging";
 
     public const string Conversation = "conversation";
@@ -28,5 +31,5 @@ public static class ResourceNames
         [Identity, Conversation, Notification, Audit, Stats, Web, Gateway];
 
     /// <summary>Every infrastructure resource that holds state.</summary>
-    public static readonly IReadOnlyList<string> Infrastructure = [Postgres, Redis, Messaging];
+    public static readonly IReadOnlyList<string> Infrastructure = [Postgres, Redis, Sessions, Messaging];
 }

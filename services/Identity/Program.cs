@@ -15,6 +15,8 @@ app.UseForwardedHeaders();
 app.UsePathBase(PublicPaths.Base);
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRequestTextValidation();
+app.UseTokenRequestForm();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

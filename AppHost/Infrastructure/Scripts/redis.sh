@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs Redis from Debian's packages in the foreground with its append-only file in the
-# state folder. Environment: CM_STATE_DIR, REDIS_PORT, CM_REDIS_PASSWORD.
+# state folder. Environment: CM_STATE_DIR, REDIS_PORT, CM_REDIS_PASSWORD, and CM_REDIS_DATA,
+# the data folder's name (default redis; the gateway's session store has its own).
 source "$(dirname "$0")/common.sh"
 : "${CM_STATE_DIR:?}" "${REDIS_PORT:?}" "${CM_REDIS_PASSWORD:?}"
 
 require_binary /usr/bin/redis-server redis-server
-dir="$CM_STATE_DIR/redis"
+dir="$CM_STATE_DIR/${CM_REDIS_DATA:-redis}"
 mkdir -p "$dir"
 # The process title carries a tag of this state folder, so a leftover server is found by it.
 tag="caremessaging-$(printf '%s' "$dir" | sha256sum | cut -c1-12)"
@@ -22,6 +23,7 @@ pidfile $dir/redis.pid
 appendonly yes
 appendfsync everysec
 save 60 1
+maxmemory-policy noeviction
 daemonize no
 supervised no
 logfile ""

@@ -62,6 +62,15 @@ public static class AuditTable
         {
             ClientIp = e.ClientIp, Details = new { e.LockedUntil },
         }),
+        AuditRow.For<SignInThrottled>(AuditActions.SignInThrottled, ResourceNames.Identity, e => new(e.UserId ?? AuditEntry.UnknownActor, AuditEntry.UnknownRole)
+        {
+            ClientIp = e.ClientIp, Details = new { e.Failures, e.Until },
+        }),
+        // An alert for whoever watches the trail: many accounts, or one account from many addresses, slowed down at once.
+        AuditRow.For<SignInStormDetected>(AuditActions.SignInStormDetected, ResourceNames.Identity, e => new(e.UserId ?? AuditEntry.UnknownActor, AuditEntry.SystemRole)
+        {
+            Details = new { e.ThrottledAccounts, e.ThrottledAddresses, e.Window },
+        }),
         AuditRow.For<MfaEnrolled>(AuditActions.MfaEnrolled, ResourceNames.Identity, e => new(e.UserId, AuditEntry.UnknownRole)),
 
         // The gateway's session store: the actor of a revocation is who revoked it, the owner is in the details.
@@ -72,6 +81,10 @@ public static class AuditTable
         AuditRow.For<SessionRevoked>(AuditActions.SessionRevoked, ResourceNames.Gateway, e => new(e.RevokedBy, AuditEntry.UnknownRole)
         {
             Details = new { SessionOwner = e.UserId, e.SessionId },
+        }),
+        AuditRow.For<SessionEnded>(AuditActions.SessionEnded, ResourceNames.Gateway, e => new(e.UserId, AuditEntry.UnknownRole)
+        {
+            Details = new { e.SessionId, Reason = e.Reason.ToString() },
         }),
 
         // Every service, as application activity (ADR 0003): the event names the service that started.

@@ -27,6 +27,7 @@ internal static class Extensions
 
         builder.Services.AddScoped<AuditTrail>();
         builder.Services.AddSingleton<AuditTelemetry>();
+        builder.Services.AddKeyedScoped(RetentionPurge.OwnerKey, (services, _) => DatabaseMigrations.OwnerContext<AuditDbContext>(services, ResourceNames.AuditDb));
         builder.Services.AddScoped<RetentionPurge>();
         builder.Services.AddOptions<RetentionOptions>()
             .Bind(builder.Configuration.GetSection(RetentionOptions.SectionName))

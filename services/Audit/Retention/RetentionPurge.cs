@@ -14,15 +14,20 @@ namespace CareMessaging.Audit.Retention;
 /// oldest stretch of the chain in which every record is past retention goes, the run is recorded
 /// as an <see cref="AuditActions.Purged"/> record whose details carry the hash the first remaining
 /// record continues from (the anchor), and the append-only trigger lets the deletion through only
-/// because this transaction names the cutoff (docs/decisions/0031-audit-retention-purge.md).
+/// because this transaction names the cutoff (docs/decisions/0031-audit-retention-purge.md). It
+/// runs as the trail's owner: the writer the service otherwise uses may not delete (ADR 0028).
 /// </summary>
 public sealed partial class RetentionPurge(
-    AuditDbContext db,
-    AuditTrail trail,
+    [FromKeyedServices(RetentionPurge.OwnerKey)] AuditDbContext db,
     IOptions<RetentionOptions> options,
     ServiceIdentity service,
     ILogger<RetentionPurge> logger)
 {
+    /// <summary>The key of the owner's context in the container.</summary>
+    public const string OwnerKey = "owner";
+
+    private readonly AuditTrail _trail = new(db);
+
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     public async Task<PurgeAnchor> RunAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -57,7 +62,7 @@ public sealed partial class RetentionPurge(
         }
 
         // Recorded first, so the chain never runs empty and the anchor is in place when the records go.
-        await trail.AppendAsync(new AuditEntry
+        await _trail.AppendAsync(new AuditEntry
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = now,

@@ -59,6 +59,9 @@ public static class AuditActions
     public const string SignInFailed = "identity.sign_in_failed";
     public const string AccountLockedOut = "identity.account_locked_out";
     public const string MfaEnrolled = "identity.mfa_enrolled";
+    public const string SignInThrottled = "identity.sign_in_throttled";
+    public const string SignInStormDetected = "identity.sign_in_storm_detected";
+    public const string SessionEnded = "identity.session_ended";
     public const string SignedOut = "identity.signed_out";
     public const string SessionRevoked = "identity.session_revoked";
     public const string Purged = "audit.purged";

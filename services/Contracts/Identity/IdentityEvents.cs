@@ -45,7 +45,10 @@ public sealed record SignInFailed : IIntegrationEvent
     public string? ClientIp { get; init; }
 }
 
-/// <summary>Too many failed attempts: the account is locked until <see cref="LockedUntil"/>.</summary>
+/// <summary>
+/// An account locked until <see cref="LockedUntil"/>. Failed attempts no longer lock an account
+/// (they are slowed down, <see cref="SignInThrottled"/>); kept for records written before.
+/// </summary>
 public sealed record AccountLockedOut : IIntegrationEvent
 {
     public required Guid EventId { get; init; }
@@ -97,4 +100,71 @@ public sealed record SessionRevoked : IIntegrationEvent
 
     /// <summary>Who revoked it: the owner or an administrator (sub).</summary>
     public required string RevokedBy { get; init; }
+}
+
+/// <summary>
+/// Failed sign-ins for one user name from one address passed the free attempts: attempts from that
+/// address wait until <see cref="Until"/>. Other addresses, and sessions already signed in, are not
+/// affected. <see cref="UserId"/> is set only when the account exists.
+/// </summary>
+public sealed record SignInThrottled : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public string? UserId { get; init; }
+
+    public required int Failures { get; init; }
+
+    public required DateTimeOffset Until { get; init; }
+
+    public string? ClientIp { get; init; }
+}
+
+/// <summary>
+/// An alert: within <see cref="Window"/>, <see cref="ThrottledAccounts"/> user names were being
+/// slowed down at once (a password-guessing or lockout campaign), or one account from
+/// <see cref="ThrottledAddresses"/> addresses (then <see cref="UserId"/> names it when it exists).
+/// </summary>
+public sealed record SignInStormDetected : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public string? UserId { get; init; }
+
+    public required int ThrottledAccounts { get; init; }
+
+    public required int ThrottledAddresses { get; init; }
+
+    public required TimeSpan Window { get; init; }
+}
+
+/// <summary>Why the gateway ended a session that nobody signed out.</summary>
+public enum SessionEndReason
+{
+    IdleTimeout,
+    AbsoluteTimeout,
+
+    /// <summary>The identity provider refused to refresh the session's token (the account is disabled, or its grant was revoked).</summary>
+    RefreshRefused,
+
+    /// <summary>The user signed in again in the same browser, for a fresh sign-in.</summary>
+    Replaced,
+}
+
+/// <summary>The gateway ended a session on its own (a timeout, a refused refresh), so that every end of a session is in the trail.</summary>
+public sealed record SessionEnded : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required string SessionId { get; init; }
+
+    public required SessionEndReason Reason { get; init; }
 }

@@ -13,7 +13,14 @@ public sealed class SignInRateLimitSettings
 
     public int AttemptsPerMinutePerUserName { get; set; } = 20;
 
+    /// <summary>Token requests from one address that name no registered client.</summary>
     public int TokenRequestsPerMinutePerAddress { get; set; } = 1200;
+
+    /// <summary>Token requests of one registered client (the gateway refreshes every user's token).</summary>
+    public int TokenRequestsPerMinutePerClient { get; set; } = 20_000;
+
+    /// <summary>Refreshes of one user's tokens by one client; a session refreshes every few minutes.</summary>
+    public int RefreshesPerMinutePerUser { get; set; } = 30;
 }
 
 /// <summary>Hands out sign-in attempts; an attempt refused here never reaches the password check.</summary>
@@ -21,11 +28,20 @@ public sealed class SignInRateLimits : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _byAddress;
     private readonly PartitionedRateLimiter<string> _byUserName;
+    private readonly PartitionedRateLimiter<string> _refreshes;
 
     public SignInRateLimits(SignInRateLimitSettings settings)
     {
         _byAddress = Window(settings.AttemptsPerMinutePerAddress);
         _byUserName = Window(settings.AttemptsPerMinutePerUserName);
+        _refreshes = Window(settings.RefreshesPerMinutePerUser);
+    }
+
+    /// <summary>One refresh of <paramref name="userId"/>'s tokens by <paramref name="clientId"/>.</summary>
+    public bool TryRefresh(string clientId, string userId)
+    {
+        using var lease = _refreshes.AttemptAcquire(clientId + ":" + userId);
+        return lease.IsAcquired;
     }
 
     public bool TryAcquire(string? clientAddress, string userName)
@@ -54,5 +70,6 @@ public sealed class SignInRateLimits : IDisposable
     {
         _byAddress.Dispose();
         _byUserName.Dispose();
+        _refreshes.Dispose();
     }
 }

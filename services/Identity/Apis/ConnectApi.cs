@@ -81,7 +81,7 @@ internal static class ConnectApi
     }
 
     /// <summary>Authorization code, refresh token and client credentials grants.</summary>
-    private static async Task<IResult> ExchangeAsync(HttpContext http, [AsParameters] AccountServices services)
+    private static async Task<IResult> ExchangeAsync(HttpContext http, [AsParameters] AccountServices services, SignInRateLimits limits)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -105,6 +105,14 @@ internal static class ConnectApi
             if (user is null || !await services.SignIn.CanSignInAsync(user) || await services.Users.IsLockedOutAsync(user))
             {
                 return Forbid(Errors.InvalidGrant, "The account can no longer sign in.");
+            }
+
+            if (request.IsRefreshTokenGrantType() && !limits.TryRefresh(request.ClientId ?? string.Empty, user.Id))
+            {
+                // Transient: the gateway keeps the session and tries again (docs/decisions/0026).
+                http.Response.Headers.RetryAfter = "10";
+                return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many refreshes",
+                    detail: "This session's tokens were refreshed too often. Try again in a few seconds.");
             }
 
             // Claims are read again from the account on every refresh: a changed team or role applies within minutes.

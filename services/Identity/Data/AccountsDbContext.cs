@@ -17,6 +17,8 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
 {
     public DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
 
+    public DbSet<SignInFailureRecord> SignInFailures => Set<SignInFailureRecord>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -34,6 +36,14 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
         builder.Entity<OpenIddictEntityFrameworkCoreAuthorization>().ToTable("openiddict_authorizations");
         builder.Entity<OpenIddictEntityFrameworkCoreScope>().ToTable("openiddict_scopes");
         builder.Entity<OpenIddictEntityFrameworkCoreToken>().ToTable("openiddict_tokens");
+
+        builder.Entity<SignInFailureRecord>(failure =>
+        {
+            failure.HasKey(f => new { f.AccountKey, f.ClientAddress });
+            failure.Property(f => f.AccountKey).HasMaxLength(64);
+            failure.Property(f => f.ClientAddress).HasMaxLength(64);
+            failure.HasIndex(f => f.BlockedUntil);
+        });
 
         builder.Entity<AuthenticatorStep>(step =>
         {

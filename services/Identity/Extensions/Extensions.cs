@@ -5,7 +5,6 @@ using CareMessaging.Identity.Data;
 using CareMessaging.Identity.Oidc;
 using CareMessaging.Identity.Telemetry;
 using CareMessaging.ServiceDefaults;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,8 +31,10 @@ internal static class Extensions
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
             {
                 options.Password.RequiredLength = 12;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Failed attempts never lock an account, which anyone who knows its name could do:
+                // SignInThrottle slows them down per address instead (docs/decisions/0026). A lockout
+                // end an administrator sets still refuses the account and ends its sessions.
+                options.Lockout.MaxFailedAccessAttempts = int.MaxValue;
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = false;
             })
@@ -69,6 +70,9 @@ internal static class Extensions
         builder.Services.AddScoped<SignInAudit>();
         builder.Services.AddSingleton<IdentityTelemetry>();
         builder.Services.AddScoped<PasswordCheck>();
+        builder.Services.AddScoped<SignInThrottle>();
+        builder.Services.AddOptions<SignInThrottleSettings>().Bind(builder.Configuration.GetSection("Identity:Throttle"));
+        builder.Services.AddHostedService<SignInFailurePruning>();
         builder.Services.AddScoped<ClientRegistration>();
         builder.Services.AddScoped<DemoAccountSeeder>();
 
@@ -77,27 +81,21 @@ internal static class Extensions
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "10";
+                return ValueTask.CompletedTask;
+            };
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/connect/token")
-                    ? RateLimitPartition.GetSlidingWindowLimiter(ClientAddress.Of(context) ?? "unknown", _ => new SlidingWindowRateLimiterOptions
-                    {
-                        PermitLimit = limits.TokenRequestsPerMinutePerAddress,
-                        Window = TimeSpan.FromMinutes(1),
-                        SegmentsPerWindow = 6,
-                        QueueLimit = 0,
-                    })
+                    ? TokenRequestPartition(context, settings, limits)
                     : RateLimitPartition.GetNoLimiter("other"));
         });
 
         // The gateway forwards the browser's host, scheme and address: redirects and the client
-        // address in sign-in events then name what the browser sees. Only the gateway reaches this
-        // service (see docs/decisions/0002), so the forwarded headers are trusted from any peer.
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            options.KnownIPNetworks.Clear();
-            options.KnownProxies.Clear();
-        });
+        // address in sign-in events then name what the browser sees. They are believed only from the
+        // trusted networks (loopback, ForwardedHeaders:TrustedNetworks; AddServiceDefaults), never
+        // from any peer.
 
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -105,6 +103,38 @@ internal static class Extensions
             return Task.CompletedTask;
         }));
     }
+
+    /// <summary>
+    /// Token requests are limited per registered client (all of a client's users share its bucket
+    /// only up to a generous limit, and each user's refreshes are limited again once the token
+    /// endpoint knows who they are), and per address for anything else, so one client's or one
+    /// address's flood never uses up another's limit.
+    /// </summary>
+    private static RateLimitPartition<string> TokenRequestPartition(HttpContext context, IdentitySettings settings, SignInRateLimitSettings limits)
+    {
+        var clientId = context.Request.HasFormContentType ? context.Request.Form["client_id"].ToString() : string.Empty;
+        var registered = clientId.Length > 0 && settings.Clients.ContainsKey(clientId);
+        return RateLimitPartition.GetSlidingWindowLimiter(
+            registered ? "client:" + clientId : "address:" + (ClientAddress.Of(context) ?? "unknown"),
+            _ => new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = registered ? limits.TokenRequestsPerMinutePerClient : limits.TokenRequestsPerMinutePerAddress,
+                Window = TimeSpan.FromMinutes(1),
+                SegmentsPerWindow = 6,
+                QueueLimit = 0,
+            });
+    }
+
+    /// <summary>Reads a token request's form before the rate limiter, which partitions by its client_id.</summary>
+    public static void UseTokenRequestForm(this WebApplication app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Path.StartsWithSegments("/connect/token") && context.Request.HasFormContentType)
+        {
+            await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+
+        await next(context);
+    });
 
     public static void MapIdentityOpenApi(this WebApplication app) =>
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

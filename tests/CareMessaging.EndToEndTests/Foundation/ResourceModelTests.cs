@@ -45,7 +45,7 @@ public sealed class ResourceModelTests : IDisposable
 
         Assert.DoesNotContain(resources, r => r.IsContainer());
         Assert.DoesNotContain(resources, r => r.Name == ResourceNames.Postgres);
-        foreach (var name in new[] { ResourceNames.ConversationDb, ResourceNames.AuditDb, ResourceNames.StatsDb, ResourceNames.IdentityDb, ResourceNames.Redis, ResourceNames.Messaging })
+        foreach (var name in new[] { ResourceNames.ConversationDb, ResourceNames.AuditDb, ResourceNames.StatsDb, ResourceNames.IdentityDb, ResourceNames.Redis, ResourceNames.Sessions, ResourceNames.Messaging })
         {
             var parameter = Assert.IsAssignableFrom<ParameterResource>(Assert.Single(resources, r => r.Name == name));
             Assert.IsAssignableFrom<IResourceWithConnectionString>(parameter);

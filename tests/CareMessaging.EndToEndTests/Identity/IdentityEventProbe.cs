@@ -13,7 +13,12 @@ namespace CareMessaging.EndToEndTests.Identity;
 /// </summary>
 internal sealed class IdentityEventProbe : IAsyncDisposable
 {
-    private static readonly string[] EventNames = ["SignInSucceeded", "SignInFailed", "AccountLockedOut", "MfaEnrolled", "SignedOut", "SessionRevoked"];
+    private static readonly string[] EventNames =
+    [
+        "SignInSucceeded", "SignInFailed", "AccountLockedOut", "SignInThrottled", "SignInStormDetected", "MfaEnrolled",
+        "SignedOut", "SessionRevoked", "SessionEnded",
+    ];
+
     private readonly ConcurrentQueue<(string Type, string Raw)> _received = new();
     private readonly IConnection _connection;
     private readonly IChannel _channel;

@@ -64,26 +64,25 @@ public sealed class SignInTests(CareMessagingStack stack)
     }
 
     [Fact]
-    public async Task Five_failures_lock_the_account_so_even_the_right_password_is_refused()
+    public async Task Failures_past_the_free_ones_make_that_address_wait_so_even_the_right_password_is_refused_there()
     {
         var patient = DemoUsers.Patients[^1];
         using var browser = GatewayBrowser.For(stack);
         await using var events = await IdentityEventProbe.StartAsync(stack);
 
         var failures = new List<SignInOutcome>();
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < 6; attempt++)
         {
             failures.Add(await browser.TrySignInAsync(patient.UserName, $"Wrong-password-{attempt}"));
         }
 
-        var afterLockout = await browser.TrySignInAsync(patient.UserName, DemoUsers.Password);
+        var whileWaiting = await browser.TrySignInAsync(patient.UserName, DemoUsers.Password);
 
         Assert.All(failures, failure => Assert.False(failure.SignedIn));
-        Assert.False(afterLockout.SignedIn);
-        // The locked account answers exactly like a wrong password: nothing to learn from it.
-        Assert.Equal(failures[0].Error, afterLockout.Error);
-        var lockedOut = await events.WaitForAsync("AccountLockedOut", patient.UserId);
-        Assert.True(lockedOut.GetProperty("lockedUntil").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(14));
+        Assert.False(whileWaiting.SignedIn);
+        Assert.Equal(HttpStatusCode.TooManyRequests, whileWaiting.Status);
+        var throttled = await events.WaitForAsync("SignInThrottled", patient.UserId);
+        Assert.True(throttled.GetProperty("until").GetDateTimeOffset() > DateTimeOffset.UtcNow);
         await events.WaitForAsync("SignInFailed", patient.UserId);
         Assert.DoesNotContain(events.RawMessages, raw => raw.Contains("Wrong-password", StringComparison.Ordinal) || raw.Contains(DemoUsers.Password, StringComparison.Ordinal));
     }

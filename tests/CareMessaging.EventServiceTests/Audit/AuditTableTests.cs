@@ -54,11 +54,18 @@ public sealed class AuditTableTests(EventServicesFixture fixture)
                 AuditActions.AccountLockedOut, ResourceNames.Identity, user, AuditEntry.UnknownRole, ClientIp: "192.0.2.11", Details: new { LockedUntil = lockedUntil }),
             new(new MfaEnrolled { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user },
                 AuditActions.MfaEnrolled, ResourceNames.Identity, user, AuditEntry.UnknownRole),
+            new(new SignInThrottled { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, Failures = 6, Until = lockedUntil, ClientIp = "192.0.2.12" },
+                AuditActions.SignInThrottled, ResourceNames.Identity, user, AuditEntry.UnknownRole, ClientIp: "192.0.2.12", Details: new { Failures = 6, Until = lockedUntil }),
+            new(new SignInStormDetected { EventId = Guid.NewGuid(), OccurredAt = now, ThrottledAccounts = 10, ThrottledAddresses = 1, Window = TimeSpan.FromMinutes(15) },
+                AuditActions.SignInStormDetected, ResourceNames.Identity, AuditEntry.UnknownActor, AuditEntry.SystemRole,
+                Details: new { ThrottledAccounts = 10, ThrottledAddresses = 1, Window = TimeSpan.FromMinutes(15) }),
             // The gateway's session store publishes how sessions end.
             new(new SignedOut { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, SessionId = "s-9", Everywhere = true },
                 AuditActions.SignedOut, ResourceNames.Gateway, user, AuditEntry.UnknownRole, Details: new { SessionId = "s-9", Everywhere = true }),
             new(new SessionRevoked { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, SessionId = "s-9", RevokedBy = "admin-7" },
                 AuditActions.SessionRevoked, ResourceNames.Gateway, "admin-7", AuditEntry.UnknownRole, Details: new { SessionOwner = user, SessionId = "s-9" }),
+            new(new SessionEnded { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, SessionId = "s-9", Reason = SessionEndReason.RefreshRefused },
+                AuditActions.SessionEnded, ResourceNames.Gateway, user, AuditEntry.UnknownRole, Details: new { SessionId = "s-9", Reason = "RefreshRefused" }),
             new(new ServiceStarted { EventId = Guid.NewGuid(), OccurredAt = now, Service = ResourceNames.Stats, InstanceId = "host-1/42" },
                 AuditActions.ServiceStarted, ResourceNames.Stats, "service:stats/host-1/42", AuditEntry.SystemRole),
         };
@@ -105,6 +112,7 @@ public sealed class AuditTableTests(EventServicesFixture fixture)
             "audit-account-locked-out", "audit-conversation-accessed", "audit-conversation-read", "audit-conversation-started",
             "audit-conversation-status-changed", "audit-message-sent", "audit-mfa-enrolled", "audit-patient-profile-accessed",
             "audit-service-started", "audit-session-revoked", "audit-sign-in-failed", "audit-sign-in-succeeded", "audit-signed-out",
+            "audit-sign-in-throttled", "audit-sign-in-storm-detected", "audit-session-ended",
         ];
 
         var factory = new ConnectionFactory { Uri = new Uri(fixture.MessagingConnectionString) };

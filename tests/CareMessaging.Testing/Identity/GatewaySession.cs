@@ -93,26 +93,33 @@ public sealed partial class GatewayBrowser : IDisposable
             .Build();
     }
 
+    /// <summary>The gateway address a sign-in starts at unless a test names another: back to the session afterwards.</summary>
+    public const string DefaultSignInPath = "/signin?returnUrl=%2Fapi%2Fsession";
+
     /// <summary>Signs in and throws when the attempt is refused.</summary>
-    public async Task SignInAsync(string userName, string password, string? totpKey = null)
+    public async Task SignInAsync(string userName, string password, string? totpKey = null, string signInPath = DefaultSignInPath)
     {
-        var outcome = await TrySignInAsync(userName, password, totpKey);
+        var outcome = await TrySignInAsync(userName, password, totpKey, signInPath);
         if (!outcome.SignedIn)
         {
             throw new InvalidOperationException($"Sign-in of {userName} was refused ({(int)outcome.Status} at {outcome.FinalAddress}): {outcome.Error}");
         }
     }
 
-    public Task<SignInOutcome> TrySignInAsync(string userName, string password, string? totpKey = null) =>
-        TrySignInAsync(userName, password, totpKey is null ? null : () => Totp(totpKey));
+    /// <summary>
+    /// Signs in starting at <paramref name="signInPath"/> (a <c>/signin</c> address with its own
+    /// <c>returnUrl</c>, for example); signed in means ending at <c>/api/session</c> with a session.
+    /// </summary>
+    public Task<SignInOutcome> TrySignInAsync(string userName, string password, string? totpKey = null, string signInPath = DefaultSignInPath) =>
+        TrySignInAsync(userName, password, totpKey is null ? null : () => Totp(totpKey), signInPath);
 
     /// <summary>Signs in entering exactly <paramref name="code"/> when the authenticator code is asked for.</summary>
     public Task<SignInOutcome> TrySignInWithCodeAsync(string userName, string password, string code) =>
-        TrySignInAsync(userName, password, () => code);
+        TrySignInAsync(userName, password, () => code, DefaultSignInPath);
 
-    private async Task<SignInOutcome> TrySignInAsync(string userName, string password, Func<string>? code)
+    private async Task<SignInOutcome> TrySignInAsync(string userName, string password, Func<string>? code, string signInPath)
     {
-        using var start = await Client.GetAsync("/signin?returnUrl=%2Fapi%2Fsession");
+        using var start = await Client.GetAsync(signInPath);
         var page = await ReadAsync(start);
         if (!IsSignInPage(page))
         {

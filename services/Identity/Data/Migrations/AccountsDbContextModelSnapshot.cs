@@ -38,6 +38,39 @@ namespace CareMessaging.Identity.Data.Migrations
                     b.ToTable("authenticator_steps", (string)null);
                 });
 
+            modelBuilder.Entity("CareMessaging.Identity.Accounts.SignInFailureRecord", b =>
+                {
+                    b.Property<string>("AccountKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("account_key");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_address");
+
+                    b.Property<DateTimeOffset?>("BlockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_until");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset>("FirstFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_failure_at");
+
+                    b.HasKey("AccountKey", "ClientAddress")
+                        .HasName("pk_sign_in_failures");
+
+                    b.HasIndex("BlockedUntil")
+                        .HasDatabaseName("ix_sign_in_failures_blocked_until");
+
+                    b.ToTable("sign_in_failures", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")

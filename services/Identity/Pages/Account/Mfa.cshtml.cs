@@ -9,7 +9,8 @@ namespace CareMessaging.Identity.Pages.Account;
 
 /// <summary>The second step of sign-in for accounts with an authenticator: a TOTP code.</summary>
 [AllowAnonymous]
-public sealed class MfaModel(SignInManager<IdentityUser> signIn, UserManager<IdentityUser> users, SignInAudit audit, SignInRateLimits limits) : PageModel
+public sealed class MfaModel(
+    SignInManager<IdentityUser> signIn, SignInAudit audit, SignInRateLimits limits, SignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -30,7 +31,9 @@ public sealed class MfaModel(SignInManager<IdentityUser> signIn, UserManager<Ide
             return RedirectToPage("/Account/SignIn", new { ReturnUrl });
         }
 
-        if (!limits.TryAcquire(HttpContext.Connection.RemoteIpAddress?.ToString(), user.Id))
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString();
+        var userName = user.UserName ?? user.Id;
+        if (!limits.TryAcquire(address, user.Id) || await throttle.BlockedUntilAsync(userName, address) is not null)
         {
             Error = SignInModel.TooMany;
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -38,16 +41,16 @@ public sealed class MfaModel(SignInManager<IdentityUser> signIn, UserManager<Ide
         }
 
         var code = new string((Code ?? string.Empty).Where(char.IsDigit).ToArray());
-        var lockedBefore = await users.IsLockedOutAsync(user);
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
+            await throttle.RecordSuccessAsync(userName, address);
             return LocalRedirect(SignInModel.SafeReturnUrl(Url, ReturnUrl));
         }
 
-        if (result.IsLockedOut && !lockedBefore && await users.GetLockoutEndDateAsync(user) is { } until)
+        if (!result.IsLockedOut)
         {
-            await audit.LockedOutAsync(user.Id, until);
+            await throttle.RecordFailureAsync(userName, address, user.Id);
         }
 
         await audit.FailedAsync(user.Id, result.IsLockedOut ? SignInFailure.LockedOut : SignInFailure.MfaCodeRejected);

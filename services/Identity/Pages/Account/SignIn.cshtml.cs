@@ -14,6 +14,10 @@ public sealed class SignInModel(PasswordCheck passwords, SignInRateLimits limits
 {
     public const string Refused = "The user name or password is not right, or the account is locked. Try again, or ask your administrator.";
     public const string TooMany = "Too many sign-in attempts. Wait a minute and try again.";
+    public const string Interrupted = "Your last sign-in did not finish: it took too long, or was started in another tab. Please sign in again.";
+
+    /// <summary>Why the page is shown again, from a fixed list: the gateway names it in the authorization request it sends here.</summary>
+    public string? Notice => ReturnUrl is { Length: > 0 } && ReturnUrl.Contains("cm_notice=interrupted", StringComparison.Ordinal) ? Interrupted : null;
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -45,8 +49,12 @@ public sealed class SignInModel(PasswordCheck passwords, SignInRateLimits limits
             return Page();
         }
 
-        switch (await passwords.CheckAsync(UserName.Trim(), Password))
+        switch (await passwords.CheckAsync(UserName.Trim(), Password, HttpContext.Connection.RemoteIpAddress?.ToString()))
         {
+            case PasswordOutcome.Throttled:
+                Error = TooMany;
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
             case PasswordOutcome.SignedIn:
                 return LocalRedirect(SafeReturnUrl(Url, ReturnUrl));
             case PasswordOutcome.NeedsSecondFactor:

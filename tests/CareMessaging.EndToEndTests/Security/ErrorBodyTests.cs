@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace CareMessaging.EndToEndTests.Security;
+
+/// <summary>Whatever goes wrong, an error answer says what to do and nothing about the server: no stack trace, no file path, no echoed header.</summary>
+[Collection(StackCollection.Name)]
+public sealed class ErrorBodyTests(CareMessagingStack stack)
+{
+    private const string SecretCookie = "cm.session=CookieValueThatMustNeverBeEchoed";
+
+    [Theory]
+    [InlineData("text/html")]
+    [InlineData("application/json")]
+    [InlineData("*/*")]
+    public async Task A_body_over_the_limit_is_a_413_without_the_developer_page(string accept)
+    {
+        using var client = stack.CreateGatewayClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/conversations")
+        {
+            Content = new StringContent(new string('x', 300 * 1024)),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Accept.ParseAdd(accept);
+        request.Headers.TryAddWithoutValidation("Cookie", SecretCookie);
+
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        AssertRevealsNothing(body);
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_limit_is_a_413_without_the_developer_page()
+    {
+        var patient = DemoUsers.Patients[24];
+        using var browser = GatewayBrowser.For(stack);
+        await browser.SignInAsync(patient.UserName, DemoUsers.Password);
+        await browser.GetSessionAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/conversations")
+        {
+            Content = new PushStreamContent(new string('x', 300 * 1024)),
+        };
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await browser.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        AssertRevealsNothing(body);
+    }
+
+    private static void AssertRevealsNothing(string body)
+    {
+        Assert.DoesNotContain("CookieValueThatMustNeverBeEchoed", body);
+        Assert.DoesNotContain("   at ", body);
+        Assert.DoesNotContain(".cs:line", body);
+        Assert.DoesNotContain("Exception", body);
+        Assert.DoesNotContain("/work/", body);
+    }
+
+    /// <summary>A body of unknown length, sent in chunks, as a streaming client does.</summary>
+    private sealed class PushStreamContent(string text) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            for (var offset = 0; offset < bytes.Length; offset += 16 * 1024)
+            {
+                await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(16 * 1024, bytes.Length - offset)));
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
+}
