@@ -1,9 +1,13 @@
 using CareMessaging.AppHost;
 using CareMessaging.AppHost.Infrastructure;
 using CareMessaging.AppHost.Security;
+using CareMessaging.AppHost.Supervision;
 using CareMessaging.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+// Every process is watched: a crash is healed, a process that cannot start ends the run with its log (ADR 0007).
+builder.AddResourceSupervision();
 
 // Infrastructure: local processes, containers or existing servers (Infrastructure:Mode).
 var infrastructure = builder.AddCareMessagingInfrastructure();
@@ -91,4 +95,5 @@ builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
     .WithPublicEndpoint(gatewayAddress)
     .WithHttpHealthCheck("/health");
 
+builder.RunProjectsDirectly();
 builder.Build().Run();

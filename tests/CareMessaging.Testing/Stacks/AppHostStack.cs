@@ -1,7 +1,10 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using CareMessaging.AppHost.Supervision;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CareMessaging.Testing;
@@ -22,7 +25,9 @@ public abstract class AppHostStack
     /// <summary>
     /// Builds the AppHost with <paramref name="settings"/> on top of processes mode, lets
     /// <paramref name="configure"/> adjust the model, starts it and waits until each of
-    /// <paramref name="resources"/> is healthy. A start that fails stops what did start.
+    /// <paramref name="resources"/> is healthy. A start that fails stops what did start; when the
+    /// AppHost gives up on a process that cannot start, the exception says which and shows the
+    /// last lines of its log, as the console of a local run does.
     /// </summary>
     protected async Task StartAsync(
         string stateDirectory,
@@ -39,14 +44,23 @@ public abstract class AppHostStack
         configure?.Invoke(builder);
 
         var app = await builder.BuildAsync(cancellation.Token).WaitAsync(cancellation.Token);
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, stopping);
         try
         {
-            await app.StartAsync(cancellation.Token).WaitAsync(cancellation.Token);
+            await app.StartAsync(waiting.Token).WaitAsync(waiting.Token);
             foreach (var resource in resources)
             {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token)
-                    .WaitAsync(cancellation.Token);
+                // Through failed attempts: the AppHost starts a failing process again, and gives up on it itself.
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, waiting.Token)
+                    .WaitAsync(waiting.Token);
             }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            var failure = app.Services.GetRequiredService<ResourceSupervisor>().StartFailure;
+            await StopAsync(app);
+            throw new InvalidOperationException(failure ?? "The AppHost stopped while it was starting.");
         }
         catch
         {
@@ -75,6 +89,42 @@ public abstract class AppHostStack
     /// <summary>Stops and starts one resource, as when it crashes and comes back, and waits until it is healthy again.</summary>
     public Task RestartResourceAsync(string resourceName) =>
         ExecuteAsync(resourceName, KnownResourceCommands.RestartCommand, waitUntilHealthy: true);
+
+    /// <summary>
+    /// The process the AppHost runs for <paramref name="resourceName"/> now, as the dashboard
+    /// shows it: the one an operator would kill.
+    /// </summary>
+    public int ProcessIdOf(string resourceName) =>
+        App.ResourceNotifications.TryGetCurrentState(resourceName, out var resource)
+        && resource.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is int pid and > 0
+            ? pid
+            : throw new InvalidOperationException($"{resourceName} has no process now.");
+
+    /// <summary>
+    /// Waits until <paramref name="resourceName"/> runs as a process other than
+    /// <paramref name="previousProcessId"/> and is healthy: a crashed resource started again.
+    /// </summary>
+    public async Task<int> WaitUntilRunningAgainAsync(string resourceName, int previousProcessId)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        var update = await App.ResourceNotifications.WaitForResourceAsync(
+            resourceName,
+            e => e.Snapshot.HealthStatus == HealthStatus.Healthy
+                && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is int pid and > 0
+                && pid != previousProcessId,
+            cancellation.Token).WaitAsync(cancellation.Token);
+        return (int)update.Snapshot.Properties.First(p => p.Name == "executable.pid").Value!;
+    }
+
+    /// <summary>Waits until every resource of the model is healthy again, as a test that broke something leaves the stack.</summary>
+    public async Task WaitUntilHealthyAsync(IEnumerable<string> resources)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        foreach (var resource in resources)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token).WaitAsync(cancellation.Token);
+        }
+    }
 
     /// <summary>
     /// Every line each resource of the model has written since the stack started, by resource
