@@ -1,5 +1,6 @@
 using CareMessaging.AppHost;
 using CareMessaging.AppHost.Infrastructure;
+using CareMessaging.AppHost.Operations;
 using CareMessaging.AppHost.Security;
 using CareMessaging.AppHost.Supervision;
 using CareMessaging.Contracts;
@@ -71,6 +72,12 @@ var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Stats, secrets.StatsClientSecret, OAuthScopes.ReadModel)
     .WithHttpHealthCheck("/health");
+
+// The operator's chores as dashboard commands on the services that do them (ADR 0008).
+if (secrets.OperationsClientSecret is { } operationsSecret)
+{
+    OperatorCommands.AddOperatorCommands(identity, operationsSecret, conversation, notification, audit, stats);
+}
 
 // The front end, and the gateway in front of everything: the only public entry, and the
 // browsers' OpenID Connect client with sessions in Redis.

@@ -16,7 +16,8 @@ public sealed record IdentitySecrets(
     IResourceBuilder<ParameterResource> EncryptionKey,
     IResourceBuilder<ParameterResource> GatewayClientSecret,
     IResourceBuilder<ParameterResource> NotificationClientSecret,
-    IResourceBuilder<ParameterResource> StatsClientSecret)
+    IResourceBuilder<ParameterResource> StatsClientSecret,
+    IResourceBuilder<ParameterResource>? OperationsClientSecret)
 {
     public const string FileName = "identity-secrets.json";
 
@@ -28,7 +29,9 @@ public sealed record IdentitySecrets(
             Parameter(builder, "identity-encryption-key", local?.EncryptionKey),
             Parameter(builder, "gateway-client-secret", local?.GatewayClientSecret),
             Parameter(builder, "notification-client-secret", local?.NotificationClientSecret),
-            Parameter(builder, "stats-client-secret", local?.StatsClientSecret));
+            Parameter(builder, "stats-client-secret", local?.StatsClientSecret),
+            // The dashboard's operator commands are for local runs; a deployment has no such client.
+            local is null ? null : Parameter(builder, "operations-client-secret", local.OperationsClientSecret));
     }
 
     private static IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationBuilder builder, string name, string? localValue) =>
@@ -41,7 +44,8 @@ public sealed record LocalIdentitySecrets(
     string EncryptionKey,
     string GatewayClientSecret,
     string NotificationClientSecret,
-    string StatsClientSecret)
+    string StatsClientSecret,
+    string? OperationsClientSecret = null)
 {
     public static LocalIdentitySecrets Open(IConfiguration configuration, string appHostDirectory)
     {
@@ -57,8 +61,16 @@ public sealed record LocalIdentitySecrets(
     {
         if (File.Exists(file))
         {
-            return JsonSerializer.Deserialize<LocalIdentitySecrets>(File.ReadAllText(file))
+            var existing = JsonSerializer.Deserialize<LocalIdentitySecrets>(File.ReadAllText(file))
                 ?? throw new InvalidOperationException($"{file} is empty. Delete it to generate new keys (every signed-in session ends).");
+            // A state folder from before the operations client keeps its keys and gets the new secret.
+            if (string.IsNullOrEmpty(existing.OperationsClientSecret))
+            {
+                existing = existing with { OperationsClientSecret = NewSecret() };
+                Write(file, existing);
+            }
+
+            return existing;
         }
 
         using var rsa = RSA.Create(2048);
@@ -67,14 +79,19 @@ public sealed record LocalIdentitySecrets(
             Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             NewSecret(),
             NewSecret(),
+            NewSecret(),
             NewSecret());
+        Write(file, secrets);
+        return secrets;
+    }
+
+    private static void Write(string file, LocalIdentitySecrets secrets)
+    {
         File.WriteAllText(file, JsonSerializer.Serialize(secrets));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-
-        return secrets;
     }
 
     private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));

@@ -57,7 +57,9 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddScoped<OutboxWriter>();
         builder.Services.AddHostedService<OutboxDispatcher>();
-        builder.Services.AddHostedService<OutboxPruner>();
+        // One pruner: the loop's, and the dashboard's prune-now command calls the same one.
+        builder.Services.AddSingleton<OutboxPruner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxPruner>());
 
         builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.SectionName))
             .Validate(access => access.ViewWindow >= TimeSpan.Zero, "Access:ViewWindow must be a duration of zero or more (zero records every read of a thread).")

@@ -17,6 +17,7 @@ public static class NotificationsApi
         var api = app.MapGroup("/api/notifications").WithTags("Notifications");
         api.MapGet("/unread", GetUnread).RequireAuthorization();
         api.MapPost("/rebuild", Rebuild).RequireAuthorization(Policies.Admin);
+        api.MapPost("/internal/rebuild", Rebuild).RequireAuthorization(Policies.Operations);
         app.MapHub<NotificationHub>(NotificationPushes.HubPath).RequireAuthorization();
         return app;
     }

@@ -91,6 +91,17 @@ public abstract class AppHostStack
         ExecuteAsync(resourceName, KnownResourceCommands.RestartCommand, waitUntilHealthy: true);
 
     /// <summary>
+    /// Runs one of the dashboard's commands on <paramref name="resourceName"/>, as an operator
+    /// clicking it would, and returns what the dashboard shows: success or failure and its message.
+    /// </summary>
+    public async Task<ExecuteCommandResult> ExecuteCommandAsync(string resourceName, string command)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        return await commands.ExecuteCommandAsync(resourceName, command, cancellation.Token).WaitAsync(cancellation.Token);
+    }
+
+    /// <summary>
     /// The process the AppHost runs for <paramref name="resourceName"/> now, as the dashboard
     /// shows it: the one an operator would kill.
     /// </summary>
@@ -176,9 +187,7 @@ public abstract class AppHostStack
 
     private async Task ExecuteAsync(string resourceName, string command, bool waitUntilHealthy)
     {
-        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
-        var commands = App.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(resourceName, command, cancellation.Token);
+        var result = await ExecuteCommandAsync(resourceName, command);
         if (!result.Success)
         {
             throw new InvalidOperationException($"{command} of {resourceName} failed: {result.Message}");
@@ -186,6 +195,7 @@ public abstract class AppHostStack
 
         if (waitUntilHealthy)
         {
+            using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellation.Token).WaitAsync(cancellation.Token);
         }
     }
