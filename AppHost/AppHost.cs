@@ -23,9 +23,9 @@ if (builder.Configuration.GetValue<bool>("AppHost:InfrastructureOnly"))
 var gatewayAddress = GatewayEndpoint.Resolve(builder.Configuration);
 var issuer = $"{gatewayAddress.Url}/identity/";
 var secrets = IdentitySecrets.Add(builder, infrastructure.Mode);
-// Demo accounts and data for local runs only (never with external infrastructure); a deployment seeds nothing.
-var seedDemo = builder.Configuration.GetValue(
-    "Seed:Demo", builder.ExecutionContext.IsRunMode && infrastructure.Mode != InfrastructureMode.External).ToString();
+// Demo accounts and data only when asked for (Seed:Demo, which the launch profiles of local runs
+// set); the services refuse it outside Development, so a deployment can never seed them.
+var seedDemo = builder.Configuration.GetValue<bool>("Seed:Demo").ToString();
 
 // Services, each with its own store, all on the message bus.
 var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames.Identity)
