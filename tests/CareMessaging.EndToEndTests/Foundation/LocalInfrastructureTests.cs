@@ -78,6 +78,50 @@ public sealed class LocalInfrastructureTests : IDisposable
 
         Assert.Contains("postgres could not start", failure.Message);
         Assert.Contains(FailingServerMessage, failure.Message);
+        // The servers that did start are stopped with the failed start.
+        Assert.Empty(await StateFolderProcesses.WaitUntilNoneRunAsync(_state.Path));
+    }
+
+    [Fact]
+    public async Task The_run_exits_with_an_error_naming_a_server_that_cannot_start_with_the_last_lines_of_its_log()
+    {
+        var failingServer = FailingPostgresBinaries(_state.Path);
+
+        // The AppHost as ./run.sh starts it (its servers alone, to keep the test short), with a PostgreSQL that fails at once.
+        var host = AppHostProcess.Start(
+            ["AppHost:InfrastructureOnly=true", "Infrastructure:Mode=processes", $"Infrastructure:StateDirectory={_state.Path}"],
+            new Dictionary<string, string> { ["CM_POSTGRES_BIN"] = failingServer });
+        await using (host)
+        {
+            var exitCode = await host.WaitForExitAsync(TestTimeouts.StackStart);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("postgres could not start", host.Output);
+            Assert.Contains(FailingServerMessage, host.Output);
+        }
+
+        Assert.Empty(await StateFolderProcesses.WaitUntilNoneRunAsync(_state.Path));
+    }
+
+    [Fact]
+    public async Task The_servers_of_a_run_whose_AppHost_is_killed_outright_stop_with_it()
+    {
+        // As when a test run is cancelled or its host crashes: the AppHost gets no chance to stop anything.
+        var host = AppHostProcess.Start(
+            ["AppHost:InfrastructureOnly=true", "Infrastructure:Mode=processes", $"Infrastructure:StateDirectory={_state.Path}"]);
+        await using (host)
+        {
+            foreach (var server in new[] { ResourceNames.Postgres, ResourceNames.Redis, ResourceNames.Messaging })
+            {
+                await host.WaitForLineAsync(line => line.Trim().StartsWith($"{server} is up", StringComparison.Ordinal), TestTimeouts.ResourceStart);
+            }
+
+            Assert.NotEmpty(StateFolderProcesses.Running(_state.Path));
+
+            Process.GetProcessById(host.ProcessId).Kill();
+
+            Assert.Empty(await StateFolderProcesses.WaitUntilNoneRunAsync(_state.Path));
+        }
     }
 
     [Fact]

@@ -196,7 +196,19 @@ public abstract class AppHostStack
         if (waitUntilHealthy)
         {
             using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellation.Token).WaitAsync(cancellation.Token);
+            try
+            {
+                // A restart passes through Exited, and the state may still say so when the command returns.
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, WaitBehavior.WaitOnResourceUnavailable, cancellation.Token)
+                    .WaitAsync(cancellation.Token);
+            }
+            catch (Exception failure) when (failure is DistributedApplicationException or OperationCanceledException or TimeoutException)
+            {
+                // As the console of a local run does: name the resource and show why, from its own log.
+                var lines = (await GetResourceLogsAsync())[resourceName].TakeLast(30);
+                throw new InvalidOperationException(
+                    $"{resourceName} did not become healthy after {command}: {failure.Message}{Environment.NewLine}{string.Join(Environment.NewLine, lines)}", failure);
+            }
         }
     }
 }
