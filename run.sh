@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 source eng/prerequisites.sh
 
 if [ "${1:-}" = "--wipe" ]; then
-  pgrep -f "CareMessaging.AppHost" >/dev/null && cm_die "the system is running; stop it (Ctrl+C) before wiping its state."
+  pgrep -f -- "$PWD/AppHost/bin/" >/dev/null && cm_die "the system is running from this folder; stop it (Ctrl+C) before wiping its state."
   if [ -L .state/postgres ]; then rm -rf "$(readlink -f .state/postgres)"; fi
   rm -rf .state
   echo "Local state wiped. The next ./run.sh starts with empty databases and the demo data."
@@ -17,13 +17,6 @@ if [ "${1:-}" = "--wipe" ]; then
 fi
 
 cm_install_server_prerequisites
-
-# The dashboard wants HTTPS: create the development certificate if there is none. Where that
-# is impossible, fall back to the http profile, which allows plain HTTP on localhost only.
-profile=https
-if ! dotnet dev-certs https --check >/dev/null 2>&1; then
-  dotnet dev-certs https >/dev/null 2>&1 || profile=http
-fi
 
 configuration="${CONFIGURATION:-Release}"
 dotnet restore CareMessaging.sln --verbosity quiet
@@ -33,5 +26,8 @@ echo
 echo "Starting CareMessaging. When it is up, these lines show where to go:"
 echo "  'CareMessaging is ready at http://localhost:<port>'   the application (gateway)"
 echo "  'Login to the dashboard at ...'                        the Aspire dashboard"
+echo "If a server or service cannot start, the run names it, shows the last lines of its log and exits."
 echo
-exec dotnet run --project AppHost/CareMessaging.AppHost.csproj --no-build --configuration "$configuration" --launch-profile "$profile" -- "$@"
+# The dashboard and its telemetry endpoints speak plain HTTP on localhost only (ADR 0006): a fresh
+# machine trusts no development certificate, and nothing here leaves the machine.
+exec dotnet run --project AppHost/CareMessaging.AppHost.csproj --no-build --configuration "$configuration" --launch-profile http -- "$@"

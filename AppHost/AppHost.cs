@@ -1,9 +1,14 @@
 using CareMessaging.AppHost;
 using CareMessaging.AppHost.Infrastructure;
+using CareMessaging.AppHost.Operations;
 using CareMessaging.AppHost.Security;
+using CareMessaging.AppHost.Supervision;
 using CareMessaging.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+// Every process is watched: a crash is healed, a process that cannot start ends the run with its log (ADR 0007).
+builder.AddResourceSupervision();
 
 // Infrastructure: local processes, containers or existing servers (Infrastructure:Mode).
 var infrastructure = builder.AddCareMessagingInfrastructure();
@@ -23,9 +28,9 @@ var databaseLogins = DatabaseLogins.Add(builder, infrastructure);
 var gatewayAddress = GatewayEndpoint.Resolve(builder.Configuration);
 var issuer = $"{gatewayAddress.Url}/identity/";
 var secrets = IdentitySecrets.Add(builder, infrastructure.Mode);
-// Demo accounts and data for local runs only (never with external infrastructure); a deployment seeds nothing.
-var seedDemo = builder.Configuration.GetValue(
-    "Seed:Demo", builder.ExecutionContext.IsRunMode && infrastructure.Mode != InfrastructureMode.External).ToString();
+// Demo accounts and data only when asked for (Seed:Demo, which the launch profiles of local runs
+// set); the services refuse it outside Development, so a deployment can never seed them.
+var seedDemo = builder.Configuration.GetValue<bool>("Seed:Demo").ToString();
 
 // Services, each with its own store, all on the message bus.
 var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames.Identity)
@@ -77,6 +82,12 @@ var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats
     .WithServiceClient(ResourceNames.Stats, secrets.StatsClientSecret, OAuthScopes.ReadModel)
     .WithHttpHealthCheck("/health");
 
+// The operator's chores as dashboard commands on the services that do them (ADR 0008).
+if (secrets.OperationsClientSecret is { } operationsSecret)
+{
+    OperatorCommands.AddOperatorCommands(identity, operationsSecret, conversation, notification, audit, stats);
+}
+
 // The front end, and the gateway in front of everything: the only public entry, and the
 // browsers' OpenID Connect client with sessions in Redis.
 var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
@@ -101,4 +112,5 @@ builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
     .WithPublicEndpoint(gatewayAddress)
     .WithHttpHealthCheck("/health");
 
+builder.RunProjectsDirectly();
 builder.Build().Run();

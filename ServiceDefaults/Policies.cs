@@ -30,6 +30,9 @@ public static class Policies
     /// <summary>The OAuth scope a service client needs for <see cref="ReadModelExport"/>.</summary>
     public const string ReadModelScope = OAuthScopes.ReadModel;
 
+    /// <summary>The operations client (client-credentials token) doing an operator's chore: a rebuild, a verification, a prune.</summary>
+    public const string Operations = "operations";
+
     public static IServiceCollection AddCareMessagingPolicies(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder()
@@ -39,7 +42,8 @@ public static class Policies
             .AddPolicy(Participant, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => Caller(context).Kind != CallerKind.None))
             .AddPolicy(Compliance, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => Caller(context).HasRole(Roles.Compliance)))
             .AddPolicy(Admin, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => Caller(context).HasRole(Roles.Admin)))
-            .AddPolicy(ReadModelExport, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => HasScope(context.User, ReadModelScope)));
+            .AddPolicy(ReadModelExport, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => HasScope(context.User, ReadModelScope)))
+            .AddPolicy(Operations, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => HasScope(context.User, OAuthScopes.Operations)));
         return services;
     }
 

@@ -17,7 +17,8 @@ public sealed record IdentitySecrets(
     IResourceBuilder<ParameterResource> GatewayClientSecret,
     IResourceBuilder<ParameterResource> NotificationClientSecret,
     IResourceBuilder<ParameterResource> StatsClientSecret,
-    IResourceBuilder<ParameterResource> GatewayDataProtectionKey)
+    IResourceBuilder<ParameterResource> GatewayDataProtectionKey,
+    IResourceBuilder<ParameterResource>? OperationsClientSecret)
 {
     public const string FileName = "identity-secrets.json";
 
@@ -31,7 +32,9 @@ public sealed record IdentitySecrets(
             Parameter(builder, "notification-client-secret", local?.NotificationClientSecret),
             Parameter(builder, "stats-client-secret", local?.StatsClientSecret),
             // The gateway's data-protection keys are made from this secret, never stored (ADR 0027).
-            Parameter(builder, "gateway-data-protection-key", local?.GatewayDataProtectionKey));
+            Parameter(builder, "gateway-data-protection-key", local?.GatewayDataProtectionKey),
+            // The dashboard's operator commands are for local runs; a deployment has no such client.
+            local is null ? null : Parameter(builder, "operations-client-secret", local.OperationsClientSecret));
     }
 
     private static IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationBuilder builder, string name, string? localValue) =>
@@ -45,7 +48,8 @@ public sealed record LocalIdentitySecrets(
     string GatewayClientSecret,
     string NotificationClientSecret,
     string StatsClientSecret,
-    string? GatewayDataProtectionKey = null)
+    string? GatewayDataProtectionKey = null,
+    string? OperationsClientSecret = null)
 {
     public static LocalIdentitySecrets Open(IConfiguration configuration, string appHostDirectory)
     {
@@ -63,10 +67,14 @@ public sealed record LocalIdentitySecrets(
         {
             var existing = JsonSerializer.Deserialize<LocalIdentitySecrets>(File.ReadAllText(file))
                 ?? throw new InvalidOperationException($"{file} is empty. Delete it to generate new keys (every signed-in session ends).");
-            // A state folder from before a secret existed keeps its keys and gets the new secret.
-            if (existing.GatewayDataProtectionKey is null)
+            // A state folder from before a secret existed keeps its keys and gets the new secrets.
+            if (existing.GatewayDataProtectionKey is null || string.IsNullOrEmpty(existing.OperationsClientSecret))
             {
-                existing = existing with { GatewayDataProtectionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+                existing = existing with
+                {
+                    GatewayDataProtectionKey = existing.GatewayDataProtectionKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                    OperationsClientSecret = string.IsNullOrEmpty(existing.OperationsClientSecret) ? NewSecret() : existing.OperationsClientSecret,
+                };
                 Write(file, existing);
             }
 
@@ -80,7 +88,8 @@ public sealed record LocalIdentitySecrets(
             NewSecret(),
             NewSecret(),
             NewSecret(),
-            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            NewSecret());
         Write(file, secrets);
         return secrets;
     }

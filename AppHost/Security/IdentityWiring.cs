@@ -12,8 +12,14 @@ public static class IdentityWiring
     private const string PathBase = "/identity/";
 
     public static IResourceBuilder<ProjectResource> WithOpenIdConnectServer(
-        this IResourceBuilder<ProjectResource> identity, string issuer, string gatewayUrl, IdentitySecrets secrets) =>
-        identity
+        this IResourceBuilder<ProjectResource> identity, string issuer, string gatewayUrl, IdentitySecrets secrets)
+    {
+        if (secrets.OperationsClientSecret is { } operations)
+        {
+            identity.WithEnvironment($"Identity__Clients__{Operations.OperatorCommands.OperationsClientId}__Secret", operations);
+        }
+
+        return identity
             .WithEnvironment("Identity__Issuer", issuer)
             .WithEnvironment("Identity__SigningKey", secrets.SigningKey)
             .WithEnvironment("Identity__EncryptionKey", secrets.EncryptionKey)
@@ -23,6 +29,7 @@ public static class IdentityWiring
             .WithEnvironment($"Identity__Clients__{ResourceNames.Stats}__Secret", secrets.StatsClientSecret)
             // Identity's own API (GET /identity/api/account) validates the tokens it issued.
             .WithTokenValidation(identity, issuer, waitForIdentity: false);
+    }
 
     /// <summary>Bearer-token validation in ServiceDefaults: issuer, audience (the service's name), keys from Identity.</summary>
     public static IResourceBuilder<ProjectResource> WithTokenValidation(

@@ -8,4 +8,10 @@ public static class OAuthScopes
 
     /// <summary>A service client rebuilding a read model from the Conversation service: audience conversation.</summary>
     public const string ReadModel = "caremessaging.readmodel";
+
+    /// <summary>
+    /// The operator's chores (rebuild counters and stats, verify the audit chain, prune the outbox),
+    /// asked for from the dashboard of a local run: audiences conversation, notification, audit, stats.
+    /// </summary>
+    public const string Operations = "caremessaging.operations";
 }

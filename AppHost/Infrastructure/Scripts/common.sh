@@ -25,3 +25,18 @@ stop_leftovers() {
   done
   kill -KILL $(pgrep -f -- "$pattern") 2>/dev/null || true
 }
+
+# Waits for the server started in the background as $1 and exits with its status. A stop
+# request (SIGTERM or SIGINT to this launcher) reaches the server as signal $2, the one that
+# makes it shut down promptly and cleanly.
+run_until_exit() {
+  local pid=$1 stop_signal=$2 status=0
+  trap 'kill -s '"$stop_signal"' '"$pid"' 2>/dev/null || true' TERM INT
+  while true; do
+    status=0
+    wait "$pid" || status=$?
+    # A trapped signal interrupts wait while the server is still shutting down: wait again.
+    kill -0 "$pid" 2>/dev/null || break
+  done
+  exit "$status"
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs PostgreSQL 15 from Debian's packages in the foreground with its data in the
-# state folder. Environment: CM_STATE_DIR, PGPORT, CM_POSTGRES_PASSWORD.
+# state folder. Environment: CM_STATE_DIR, PGPORT, CM_POSTGRES_PASSWORD, and
+# CM_POSTGRES_BIN (the folder of the server binaries, for another build or a test).
 source "$(dirname "$0")/common.sh"
 : "${CM_STATE_DIR:?}" "${PGPORT:?}" "${CM_POSTGRES_PASSWORD:?}"
 
@@ -9,35 +10,49 @@ require_binary "$pg_bin/postgres" postgresql-15
 [ -d /usr/share/postgresql/15/extension ] && [ -f /usr/share/postgresql/15/extension/pg_trgm.control ] \
   || fail "PostgreSQL's contrib extensions are missing. Install the Debian package 'postgresql-contrib'."
 
-home="$CM_STATE_DIR/postgres"
-run_as=()
+mkdir -p "$CM_STATE_DIR"
+link="$CM_STATE_DIR/postgres"
+as_server=()
 if [ "$(id -u)" = 0 ]; then
   # PostgreSQL refuses to run as root: run it as Debian's 'postgres' user.
   id postgres >/dev/null 2>&1 || fail "the 'postgres' user is missing. Install the Debian package 'postgresql-15'."
-  run_as=(runuser -u postgres --)
-  mkdir -p "$CM_STATE_DIR"
-  if [ ! -L "$home" ] && ! runuser -u postgres -- test -x "$CM_STATE_DIR"; then
-    # The postgres user cannot reach the state folder (for example under /root): keep
-    # the data in its home and leave a link in the state folder, so wiping works the same.
-    target="/var/lib/postgresql/caremessaging/$(printf '%s' "$CM_STATE_DIR" | sha256sum | cut -c1-16)"
-    mkdir -p "$target"
-    ln -sfn "$target" "$home"
+  as_server=(setpriv --reuid=postgres --regid=postgres --init-groups)
+  if [ -L "$link" ]; then
+    home=$(readlink -f "$link")
+  elif setpriv --reuid=postgres --regid=postgres --init-groups test -x "$CM_STATE_DIR"; then
+    home="$link"
+  else
+    # The postgres user cannot reach the state folder (anywhere under /root, a mktemp -d
+    # folder): keep the data in its own home and leave a link in the state folder for
+    # people and for wiping. The server is given the real path, never one through the link,
+    # because every folder on the way must be open to it.
+    pg_home=$(getent passwd postgres | cut -d: -f6)
+    home="${pg_home:-/var/lib/postgresql}/caremessaging/$(printf '%s' "$CM_STATE_DIR" | sha256sum | cut -c1-16)"
+    mkdir -p "$home"
+    chmod 755 "$(dirname "$home")"
+    ln -sfn "$home" "$link"
+    echo "The postgres user cannot enter $CM_STATE_DIR: its data lives in $home (linked from $link)"
   fi
+else
+  home="$link"
 fi
-mkdir -p "$home"
+
 data="$home/data"
 sockets="$home/sockets"
 mkdir -p "$data" "$sockets"
-[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$(readlink -f "$home")"
+[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$home"
 chmod 700 "$data"
 
 if [ ! -s "$data/PG_VERSION" ]; then
   echo "Creating a new PostgreSQL cluster in $data"
-  pwfile=$(mktemp)
-  printf '%s\n' "$CM_POSTGRES_PASSWORD" > "$pwfile"
+  pwfile="$home/initdb-password"
+  (umask 077 && printf '%s\n' "$CM_POSTGRES_PASSWORD" > "$pwfile")
   [ "$(id -u)" = 0 ] && chown postgres "$pwfile"
-  "${run_as[@]}" "$pg_bin/initdb" -D "$data" -U postgres --pwfile="$pwfile" \
-    --auth-host=scram-sha-256 --auth-local=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  if ! "${as_server[@]}" "$pg_bin/initdb" -D "$data" -U postgres --pwfile="$pwfile" \
+      --auth-host=scram-sha-256 --auth-local=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null; then
+    rm -f "$pwfile"
+    fail "initdb could not create the cluster in $data (see the lines above)."
+  fi
   rm -f "$pwfile"
 fi
 
@@ -47,11 +62,15 @@ stop_leftovers "postgres -D $data"
 
 # Server logs go to stdout: the dashboard shows them, and only launcher failures reach stderr.
 # Terse errors: a failed constraint's DETAIL line would print the row's values (ADR 0005).
-exec "${run_as[@]}" "$pg_bin/postgres" -D "$data" -p "$PGPORT" -k "$sockets" \
+# The server dies with this launcher (pdeathsig) so that it can never outlive the AppHost,
+# and a stop (SIGTERM) becomes PostgreSQL's fast shutdown: its default for SIGTERM, smart
+# shutdown, waits for every pooled connection of the services to close, which they never do.
+"${as_server[@]}" setpriv --pdeathsig KILL -- "$pg_bin/postgres" -D "$data" -p "$PGPORT" -k "$sockets" \
   -c listen_addresses=localhost \
   -c max_connections=300 \
   -c shared_buffers=256MB \
   -c log_destination=stderr \
   -c logging_collector=off \
   -c log_error_verbosity=terse \
-  -c "log_line_prefix=%m [%p] %q%u@%d " 2>&1
+  -c "log_line_prefix=%m [%p] %q%u@%d " 2>&1 &
+run_until_exit $! INT

@@ -35,5 +35,10 @@ export RABBITMQ_LOGS=-
 export RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
 export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
 export RABBITMQ_CONF_ENV_FILE=/dev/null
+# Without a shell of its own in between, the script replaces itself with the Erlang VM, so
+# the process the AppHost watches (and an operator kills) is the broker itself, and a stop
+# (SIGTERM) reaches it directly. The VM reads no input and ignores the break signal.
+export RABBITMQ_ALLOW_INPUT=true
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-noinput +B i"
 # Logs go to stdout: the dashboard shows them, and only real failures reach stderr above.
-exec "$server" 2>&1
+exec "$server" 2>&1 </dev/null

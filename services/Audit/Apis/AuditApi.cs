@@ -19,6 +19,8 @@ public static class AuditApi
         api.MapGet("/patients/{patientId}/viewers", GetPatientViewers);
         api.MapGet("/verify", VerifyChain);
         api.MapGet("/export", ExportRecords);
+        // The operator's check from the dashboard: the verdict only, no record's content.
+        app.MapGet("/api/audit/internal/verify", VerifyChain).RequireAuthorization(Policies.Operations).WithTags("Audit");
         return api;
     }
 

@@ -184,3 +184,6 @@ public sealed record PatientView
 
 /// <summary>GET /api/patients/{patientId}: a patient's profile with the conversations the caller can see.</summary>
 public sealed record PatientProfile(PatientView Patient, IReadOnlyList<ConversationListItem> Conversations);
+
+/// <summary>POST /api/conversations/internal/outbox/prune: how many sent outbox rows past their retention were deleted.</summary>
+public sealed record OutboxPruneResult(int Deleted);

@@ -4,10 +4,12 @@ using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
 using CareMessaging.Conversation.Conversations;
 using CareMessaging.Conversation.Messages;
+using CareMessaging.Conversation.Outbox;
 using CareMessaging.Conversation.Paging;
 using CareMessaging.Conversation.ReadState;
 using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CareMessaging.Conversation.Apis;
 
@@ -38,8 +40,13 @@ public static class ConversationsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/internal/read-model", ExportReadModel).WithSummary("Every conversation, for rebuilding read models")
             .RequireAuthorization(Policies.ReadModelExport);
+        api.MapPost("/internal/outbox/prune", PruneOutbox).WithSummary("Delete the sent outbox rows past their retention now")
+            .RequireAuthorization(Policies.Operations);
         return api;
     }
+
+    public static async Task<Ok<OutboxPruneResult>> PruneOutbox(OutboxPruner pruner, IOptions<OutboxOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new OutboxPruneResult(await pruner.PruneAsync(options.Value, cancellationToken)));
 
     public static async Task<Results<Ok<ConversationListPage>, ValidationProblem>> ListConversations(
         [AsParameters] ConversationServices services, ClaimsPrincipal user,

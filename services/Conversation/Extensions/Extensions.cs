@@ -65,7 +65,9 @@ internal static class Extensions
         builder.Services.AddSingleton<OutboxBacklogHistory>();
         builder.Services.AddHealthChecks().AddCheck<OutboxHealthCheck>(OutboxHealthCheck.Name);
         builder.Services.AddHostedService<OutboxDispatcher>();
-        builder.Services.AddHostedService<OutboxPruner>();
+        // One pruner: the loop's, and the dashboard's prune-now command calls the same one.
+        builder.Services.AddSingleton<OutboxPruner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxPruner>());
 
         builder.Services.AddOptions<TelemetryOptions>().Bind(builder.Configuration.GetSection(TelemetryOptions.SectionName))
             .Validate(telemetry => telemetry.OutboxBacklogInterval > TimeSpan.Zero, "Telemetry:OutboxBacklogInterval must be a positive duration.")

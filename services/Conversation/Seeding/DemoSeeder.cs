@@ -185,12 +185,12 @@ public sealed partial class DemoSeeder(ConversationDbContext db, ProtectedFields
     private static partial void LogSeeded(ILogger logger, int patients, int added);
 }
 
-/// <summary>Runs the demo seed at start-up when <c>Seed:Demo</c> is true.</summary>
+/// <summary>Runs the demo seed at start-up when <c>Seed:Demo</c> is true, in Development only (<see cref="DemoSeeding"/>).</summary>
 public static class DemoSeedExtensions
 {
     public static async Task SeedDemoDataAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
-        if (!app.Configuration.GetValue<bool>("Seed:Demo"))
+        if (!DemoSeeding.IsRequested(app.Configuration, app.Environment))
         {
             return;
         }

@@ -1,12 +1,13 @@
 using System.Security.Claims;
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Identity;
 
 namespace CareMessaging.Identity.Accounts;
 
 /// <summary>
 /// Creates the demo accounts of seed/demo-seed.json, only when <c>Seed:Demo</c> is true (local
-/// runs). Idempotent: an account that exists is left as it is, so a changed password or an
+/// runs, Development only: see <see cref="DemoSeeding"/>). Idempotent: an account that exists is left as it is, so a changed password or an
 /// enrolled authenticator survives restarts. User ids equal the seed's, which the Conversation
 /// service uses too.
 /// </summary>
@@ -19,7 +20,7 @@ internal sealed partial class DemoAccountSeeder(
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue<bool>("Seed:Demo"))
+        if (!DemoSeeding.IsRequested(configuration, environment))
         {
             return;
         }

@@ -19,6 +19,7 @@ internal sealed partial class ClientRegistration(
     {
         await UpsertScopeAsync(OidcScopes.Api, "CareMessaging APIs", OidcScopes.ApiResources, cancellationToken);
         await UpsertScopeAsync(OidcScopes.ReadModel, "Read-model export", OidcScopes.ReadModelResources, cancellationToken);
+        await UpsertScopeAsync(OidcScopes.Operations, "Operator chores", OidcScopes.OperationsResources, cancellationToken);
 
         foreach (var (clientId, client) in settings.Value.Clients)
         {
@@ -83,7 +84,7 @@ internal sealed partial class ClientRegistration(
         {
             Permissions.Endpoints.Token,
             Permissions.GrantTypes.ClientCredentials,
-            Permissions.Prefixes.Scope + OidcScopes.ReadModel,
+            Permissions.Prefixes.Scope + (clientId == OidcScopes.OperationsClient ? OidcScopes.Operations : OidcScopes.ReadModel),
         },
     };
 

@@ -16,8 +16,17 @@ public static class OidcScopes
 
     public static readonly IReadOnlyList<string> ReadModelResources = [ResourceNames.Conversation];
 
+    /// <summary>An operator's chores, asked for from the AppHost's dashboard.</summary>
+    public const string Operations = OAuthScopes.Operations;
+
+    public static readonly IReadOnlyList<string> OperationsResources =
+        [ResourceNames.Conversation, ResourceNames.Notification, ResourceNames.Audit, ResourceNames.Stats];
+
     /// <summary>The clients registered at start-up; each gets its secret from configuration.</summary>
     public const string GatewayClient = ResourceNames.Gateway;
 
     public static readonly IReadOnlyList<string> ReadModelClients = [ResourceNames.Notification, ResourceNames.Stats];
+
+    /// <summary>The AppHost's client for the dashboard's operator commands; it gets only <see cref="Operations"/>.</summary>
+    public const string OperationsClient = "operations";
 }

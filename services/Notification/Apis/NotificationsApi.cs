@@ -17,6 +17,7 @@ public static class NotificationsApi
         var api = app.MapGroup("/api/notifications").WithTags("Notifications");
         api.MapGet("/unread", GetUnread).RequireAuthorization();
         api.MapPost("/rebuild", Rebuild).RequireAuthorization(Policies.Admin);
+        api.MapPost("/internal/rebuild", Rebuild).RequireAuthorization(Policies.Operations);
         // A connection lasts no longer than the token it was opened with; the client reconnects
         // through the gateway, which gives it a fresh token only while the session lives.
         app.MapHub<NotificationHub>(NotificationPushes.HubPath, hub => hub.CloseOnAuthenticationExpiration = true).RequireAuthorization();

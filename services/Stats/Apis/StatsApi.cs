@@ -15,6 +15,7 @@ public static class StatsApi
         var api = app.MapGroup("/api/stats").WithTags("Stats");
         api.MapGet("", GetStats).RequireAuthorization(Policies.Participant);
         api.MapPost("/rebuild", Rebuild).RequireAuthorization(Policies.Admin);
+        api.MapPost("/internal/rebuild", Rebuild).RequireAuthorization(Policies.Operations);
         return api;
     }
 

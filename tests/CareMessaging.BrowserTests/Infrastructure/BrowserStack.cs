@@ -33,7 +33,12 @@ public sealed class BrowserStack : IAsyncLifetime
 
         Assertions.SetDefaultExpectTimeout((float)TestTimeouts.Request.TotalMilliseconds);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        _browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>Debian's Chromium, headless, with nothing of its own going to the network.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
@@ -43,7 +48,6 @@ public sealed class BrowserStack : IAsyncLifetime
                 "--disable-component-update", "--disable-sync",
             ],
         });
-    }
 
     /// <summary>A fresh browser profile pointed at the gateway, in a time zone other than UTC.</summary>
     public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, string timeZone = "America/New_York", bool javaScriptEnabled = true)

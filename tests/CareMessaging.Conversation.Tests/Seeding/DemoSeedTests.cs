@@ -48,6 +48,23 @@ public sealed class DemoSeedTests(ConversationServiceFixture fixture)
         Assert.InRange(DateTimeOffset.UtcNow - thread.LastActivityAt, TimeSpan.FromMinutes(newest - 1), TimeSpan.FromMinutes(newest + 5));
     }
 
+    [Fact]
+    public void A_service_asked_for_the_demo_data_outside_Development_refuses_to_start_and_names_the_setting()
+    {
+        // The test host's environment is Testing: anything but Development counts as a deployment.
+        using var factory = fixture.CreateFactory(new Dictionary<string, string?>
+        {
+            ["Seed:Demo"] = "true",
+            ["Encryption:ActiveKeyId"] = ConversationServiceFixture.FirstKeyId,
+            [$"Encryption:Keys:{ConversationServiceFixture.FirstKeyId}"] = fixture.FirstKey,
+        });
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        var refusal = Assert.IsType<InvalidOperationException>(failure.GetBaseException());
+        Assert.Contains("Seed:Demo is true in the Testing environment", refusal.Message);
+    }
+
     private async Task SeedAsync(DemoSeedFile seed)
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();

@@ -90,6 +90,21 @@ public sealed class ResourceModelTests : IDisposable
         Assert.Contains(ResourceNames.Identity, waits);
     }
 
+    [Fact]
+    public async Task Local_runs_start_each_service_as_its_own_program_at_its_own_port()
+    {
+        var resources = await ModelAsync("processes");
+
+        foreach (var project in resources.OfType<ProjectResource>())
+        {
+            // The process the dashboard shows is the service, not a dotnet run that could orphan it.
+            var program = project.Annotations.OfType<ExecutableAnnotation>().Last();
+            Assert.Equal(Path.GetFileNameWithoutExtension(project.GetProjectMetadata().ProjectPath), Path.GetFileName(program.Command));
+            // The gateway reaches a restarted service directly, never through the AppHost's proxy.
+            Assert.All(project.Annotations.OfType<EndpointAnnotation>(), endpoint => Assert.False(endpoint.IsProxied, $"{project.Name}'s {endpoint.Name} endpoint is proxied"));
+        }
+    }
+
     public void Dispose() => _state.Dispose();
 
     private async Task<IReadOnlyList<IResource>> ModelAsync(string mode)

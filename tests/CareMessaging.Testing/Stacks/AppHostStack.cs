@@ -1,7 +1,10 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using CareMessaging.AppHost.Supervision;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CareMessaging.Testing;
@@ -22,7 +25,9 @@ public abstract class AppHostStack
     /// <summary>
     /// Builds the AppHost with <paramref name="settings"/> on top of processes mode, lets
     /// <paramref name="configure"/> adjust the model, starts it and waits until each of
-    /// <paramref name="resources"/> is healthy. A start that fails stops what did start.
+    /// <paramref name="resources"/> is healthy. A start that fails stops what did start; when the
+    /// AppHost gives up on a process that cannot start, the exception says which and shows the
+    /// last lines of its log, as the console of a local run does.
     /// </summary>
     protected async Task StartAsync(
         string stateDirectory,
@@ -39,14 +44,23 @@ public abstract class AppHostStack
         configure?.Invoke(builder);
 
         var app = await builder.BuildAsync(cancellation.Token).WaitAsync(cancellation.Token);
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, stopping);
         try
         {
-            await app.StartAsync(cancellation.Token).WaitAsync(cancellation.Token);
+            await app.StartAsync(waiting.Token).WaitAsync(waiting.Token);
             foreach (var resource in resources)
             {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token)
-                    .WaitAsync(cancellation.Token);
+                // Through failed attempts: the AppHost starts a failing process again, and gives up on it itself.
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, waiting.Token)
+                    .WaitAsync(waiting.Token);
             }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            var failure = app.Services.GetRequiredService<ResourceSupervisor>().StartFailure;
+            await StopAsync(app);
+            throw new InvalidOperationException(failure ?? "The AppHost stopped while it was starting.");
         }
         catch
         {
@@ -75,6 +89,53 @@ public abstract class AppHostStack
     /// <summary>Stops and starts one resource, as when it crashes and comes back, and waits until it is healthy again.</summary>
     public Task RestartResourceAsync(string resourceName) =>
         ExecuteAsync(resourceName, KnownResourceCommands.RestartCommand, waitUntilHealthy: true);
+
+    /// <summary>
+    /// Runs one of the dashboard's commands on <paramref name="resourceName"/>, as an operator
+    /// clicking it would, and returns what the dashboard shows: success or failure and its message.
+    /// </summary>
+    public async Task<ExecuteCommandResult> ExecuteCommandAsync(string resourceName, string command)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        return await commands.ExecuteCommandAsync(resourceName, command, cancellation.Token).WaitAsync(cancellation.Token);
+    }
+
+    /// <summary>
+    /// The process the AppHost runs for <paramref name="resourceName"/> now, as the dashboard
+    /// shows it: the one an operator would kill.
+    /// </summary>
+    public int ProcessIdOf(string resourceName) =>
+        App.ResourceNotifications.TryGetCurrentState(resourceName, out var resource)
+        && resource.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is int pid and > 0
+            ? pid
+            : throw new InvalidOperationException($"{resourceName} has no process now.");
+
+    /// <summary>
+    /// Waits until <paramref name="resourceName"/> runs as a process other than
+    /// <paramref name="previousProcessId"/> and is healthy: a crashed resource started again.
+    /// </summary>
+    public async Task<int> WaitUntilRunningAgainAsync(string resourceName, int previousProcessId)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        var update = await App.ResourceNotifications.WaitForResourceAsync(
+            resourceName,
+            e => e.Snapshot.HealthStatus == HealthStatus.Healthy
+                && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is int pid and > 0
+                && pid != previousProcessId,
+            cancellation.Token).WaitAsync(cancellation.Token);
+        return (int)update.Snapshot.Properties.First(p => p.Name == "executable.pid").Value!;
+    }
+
+    /// <summary>Waits until every resource of the model is healthy again, as a test that broke something leaves the stack.</summary>
+    public async Task WaitUntilHealthyAsync(IEnumerable<string> resources)
+    {
+        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+        foreach (var resource in resources)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token).WaitAsync(cancellation.Token);
+        }
+    }
 
     /// <summary>
     /// Every line each resource of the model has written since the stack started, by resource
@@ -126,9 +187,7 @@ public abstract class AppHostStack
 
     private async Task ExecuteAsync(string resourceName, string command, bool waitUntilHealthy)
     {
-        using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
-        var commands = App.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(resourceName, command, cancellation.Token);
+        var result = await ExecuteCommandAsync(resourceName, command);
         if (!result.Success)
         {
             throw new InvalidOperationException($"{command} of {resourceName} failed: {result.Message}");
@@ -136,7 +195,20 @@ public abstract class AppHostStack
 
         if (waitUntilHealthy)
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellation.Token).WaitAsync(cancellation.Token);
+            using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
+            try
+            {
+                // A restart passes through Exited, and the state may still say so when the command returns.
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, WaitBehavior.WaitOnResourceUnavailable, cancellation.Token)
+                    .WaitAsync(cancellation.Token);
+            }
+            catch (Exception failure) when (failure is DistributedApplicationException or OperationCanceledException or TimeoutException)
+            {
+                // As the console of a local run does: name the resource and show why, from its own log.
+                var lines = (await GetResourceLogsAsync())[resourceName].TakeLast(30);
+                throw new InvalidOperationException(
+                    $"{resourceName} did not become healthy after {command}: {failure.Message}{Environment.NewLine}{string.Join(Environment.NewLine, lines)}", failure);
+            }
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
         TakenGatewayPort = ((IPEndPoint)_portHolder.LocalEndpoint).Port;
         Telemetry = await OtlpReceiver.StartAsync();
 
-        await StartAsync(_state.Path, [$"Gateway:Port={TakenGatewayPort}"], AllResources, TestTimeouts.StackStart, builder =>
+        await StartAsync(_state.Path, ["Seed:Demo=true", $"Gateway:Port={TakenGatewayPort}"], AllResources, TestTimeouts.StackStart, builder =>
         {
             // Every test signs in through the gateway from the one loopback address, well over the
             // deployed 100 attempts a minute per address once the suite runs together. The limit per

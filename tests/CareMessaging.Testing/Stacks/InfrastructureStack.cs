@@ -1,3 +1,4 @@
+using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
 
 namespace CareMessaging.Testing;
@@ -18,10 +19,15 @@ public sealed class InfrastructureStack : AppHostStack, IAsyncDisposable
         ResourceNames.IdentityDb, ResourceNames.Redis, ResourceNames.Messaging,
     ];
 
-    public static async Task<InfrastructureStack> StartAsync(string stateDirectory)
+    /// <summary>
+    /// Starts the servers; <paramref name="settings"/> (AppHost configuration, <c>Key=value</c>) and
+    /// <paramref name="configure"/> may change how they run (a test that makes one fail).
+    /// </summary>
+    public static async Task<InfrastructureStack> StartAsync(
+        string stateDirectory, IEnumerable<string>? settings = null, Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         var stack = new InfrastructureStack();
-        await stack.StartAsync(stateDirectory, ["AppHost:InfrastructureOnly=true"], AllResources, TestTimeouts.ResourceStart);
+        await stack.StartAsync(stateDirectory, ["AppHost:InfrastructureOnly=true", .. settings ?? []], AllResources, TestTimeouts.ResourceStart, configure);
         return stack;
     }
 
