@@ -1,3 +1,4 @@
+using CareMessaging.ServiceDefaults.Outages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -14,7 +15,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every CareMessaging service shares: telemetry to the dashboard, health endpoints,
-/// service discovery, resilient HTTP clients and ProblemDetails errors.
+/// service discovery, resilient HTTP clients, bounded waits on every dependency and ProblemDetails
+/// errors, a dependency that is down answered 503 with Retry-After.
 /// </summary>
 public static class Extensions
 {
@@ -26,15 +28,28 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        // Before the stores are registered, which read their connection strings once.
+        Timeouts.BoundConnectionStrings(builder.Configuration);
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler(Timeouts.BoundServiceCalls);
             http.AddServiceDiscovery();
         });
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Whoever answered 503 (an outage, a rebuild, a page whose service is down), the caller learns when to try again.
+            if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable
+                && !context.HttpContext.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.RetryAfter))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ((int)OutageAnswer.For(Dependency.Service).RetryAfter.TotalSeconds)
+                    .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+        // First of the exception handlers, so that a service's own handlers see only what is not an outage.
+        builder.Services.AddExceptionHandler<OutageExceptionHandler>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         // Search terms travel in query strings; no log level may write request addresses (ADR 0005).
         builder.Services.KeepRequestAddressesOutOfLogs();
@@ -77,6 +92,8 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        // A probe of a server that does not answer reports unhealthy in seconds instead of hanging /health.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(Timeouts.BoundHealthChecks);
         return builder;
     }
 
@@ -98,15 +115,20 @@ public static class Extensions
     /// Exceptions and bare status codes become ProblemDetails. First in every pipeline, so that
     /// whatever runs after it fails with a ProblemDetails body rather than an empty 500 or, in
     /// Development, the developer page with its stack trace and echoed headers. A request the
-    /// server cannot read (a body over the limit, a malformed one) keeps its 4xx status.
+    /// server cannot read (a body over the limit, a malformed one) keeps its 4xx status; one that
+    /// failed because a store, the broker or another service is down is a 503 with Retry-After.
     /// </summary>
     public static WebApplication UseErrorResponses(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException badRequest
-                ? badRequest.StatusCode
-                : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException badRequest => badRequest.StatusCode,
+                // Answered by OutageExceptionHandler with its Retry-After; never a 500.
+                _ when Outages.Classify(exception) is not null => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         return app;
