@@ -75,6 +75,7 @@ public sealed class AuditRow<TEvent>(string action, Func<TEvent, string> source,
     public override void Register(IBusRegistrationConfigurator bus)
     {
         bus.AddSingleton(this);
-        bus.AddCareMessagingConsumer<AuditConsumer<TEvent>>();
+        // An event that arrives while auditdb is down is recorded once it is back, never dropped to _error.
+        bus.AddCareMessagingConsumer<AuditConsumer<TEvent>, StoreOutageConsumerDefinition<AuditConsumer<TEvent>>>();
     }
 }

@@ -3,6 +3,7 @@ using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Retention;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults.Outages;
 using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Audit.Extensions;
@@ -13,7 +14,8 @@ internal static class Extensions
 
     public static void AddAuditServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+        builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().RetryBriefly());
+        // The trail is searched and verified from auditdb while the broker is away; the queues hold what arrives meanwhile.
         builder.AddMessaging(ResourceNames.Audit, bus =>
         {
             // One consumer per row of the table, each with its own queue named after its event.
@@ -21,7 +23,7 @@ internal static class Extensions
             {
                 row.Register(bus);
             }
-        });
+        }, readyWithoutBroker: true);
         builder.AddDefaultAuthentication(audience: ResourceNames.Audit);
 
         builder.Services.AddScoped<AuditTrail>();

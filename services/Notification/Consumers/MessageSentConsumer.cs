@@ -2,7 +2,6 @@ using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Notifications;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
-using CareMessaging.ServiceDefaults;
 using MassTransit;
 
 namespace CareMessaging.Notification.Consumers;
@@ -20,13 +19,4 @@ public sealed class MessageSentConsumer(UnreadCounters counters, UnreadPushes pu
             await pushes.SendAsync(change, arrived, sent.Audience.Distinct().ToList(), context.CancellationToken);
         }
     }
-}
-
-/// <summary>
-/// While Redis is down the counters cannot move: keep retrying for minutes rather than seconds, so
-/// the counters converge once it is back.
-/// </summary>
-public sealed class MessageSentConsumerDefinition : CareMessagingConsumerDefinition<MessageSentConsumer>
-{
-    protected override Action<IRetryConfigurator> Retry => ConsumerRetry.StoreOutage;
 }
