@@ -1,12 +1,14 @@
 using CareMessaging.Contracts.Identity;
 using CareMessaging.ServiceDefaults;
+using CareMessaging.ServiceDefaults.Outages;
 using MassTransit;
 
 namespace CareMessaging.Identity.Accounts;
 
 /// <summary>
 /// Publishes the sign-in events for the audit trail. Ids, reasons and the client address only:
-/// never a user name typed by someone, a password or a code.
+/// never a user name typed by someone, a password or a code. While the broker cannot take an event
+/// the sign-in step is a 503 after a bounded wait, never one the trail misses (ADR 0059).
 /// </summary>
 public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpContextAccessor http)
 {
@@ -14,7 +16,7 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
     private string? ClientIp => ClientAddress.Of(http.HttpContext);
 
     public Task SucceededAsync(string userId, string role, string sessionId, bool multiFactor) =>
-        bus.Publish(new SignInSucceeded
+        bus.PublishWithinTimeoutAsync(new SignInSucceeded
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -26,7 +28,7 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
         });
 
     public Task FailedAsync(string? userId, SignInFailure reason) =>
-        bus.Publish(new SignInFailed
+        bus.PublishWithinTimeoutAsync(new SignInFailed
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -36,7 +38,7 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
         });
 
     public Task LockedOutAsync(string userId, DateTimeOffset lockedUntil) =>
-        bus.Publish(new AccountLockedOut
+        bus.PublishWithinTimeoutAsync(new AccountLockedOut
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -46,5 +48,5 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
         });
 
     public Task MfaEnrolledAsync(string userId) =>
-        bus.Publish(new MfaEnrolled { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId });
+        bus.PublishWithinTimeoutAsync(new MfaEnrolled { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId });
 }
