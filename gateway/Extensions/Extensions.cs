@@ -1,4 +1,5 @@
 using CareMessaging.Contracts;
+using CareMessaging.Gateway.Proxy;
 using CareMessaging.Gateway.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -37,6 +38,7 @@ internal static class Extensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
+            .AddConfigFilter<ProxyActivityTimeout>()
             .AddTokenRelay();
     }
 
@@ -62,6 +64,7 @@ internal static class Extensions
     public static void MapGatewayProxy(this WebApplication app) =>
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(ServiceOutages.AnswerFailedForwardAsync);
             proxy.Use(TokenRelay.AttachTokenAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
