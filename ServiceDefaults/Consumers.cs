@@ -13,7 +13,7 @@ public static class ConsumerRetry
     public static void Brief(IRetryConfigurator retry) => retry.Intervals(200, 1_000, 5_000, 15_000);
 
     /// <summary>
-    /// The store the consumer writes to is down (Redis restarting): about four and a half minutes,
+    /// The store the consumer writes to is down (Redis or PostgreSQL restarting): about four and a half minutes,
     /// backing off to thirty seconds, so that the read model converges once it is back. The whole
     /// series stays inside RabbitMQ's delivery acknowledgement timeout.
     /// </summary>
@@ -40,6 +40,17 @@ public class CareMessagingConsumerDefinition<TConsumer> : ConsumerDefinition<TCo
         IConsumerConfigurator<TConsumer> consumerConfigurator,
         IRegistrationContext context) =>
         endpointConfigurator.UseMessageRetry(Retry);
+}
+
+/// <summary>
+/// The definition of a consumer whose store can be down for minutes (a database or Redis restarting):
+/// its endpoint retries with <see cref="ConsumerRetry.StoreOutage"/>, so that what arrives during the
+/// outage is applied once the store is back instead of going to the _error queue.
+/// </summary>
+public class StoreOutageConsumerDefinition<TConsumer> : CareMessagingConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    protected override Action<IRetryConfigurator> Retry => ConsumerRetry.StoreOutage;
 }
 
 /// <summary>How a service registers its consumers: explicitly, one line each, with the shared definition.</summary>

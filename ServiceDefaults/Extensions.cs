@@ -1,4 +1,5 @@
 using CareMessaging.ServiceDefaults.Telemetry;
+using CareMessaging.ServiceDefaults.Outages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +17,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every CareMessaging service shares: telemetry to the dashboard, health endpoints,
-/// service discovery, resilient HTTP clients and ProblemDetails errors.
+/// service discovery, resilient HTTP clients, bounded waits on every dependency and ProblemDetails
+/// errors, a dependency that is down answered 503 with Retry-After.
 /// </summary>
 public static class Extensions
 {
@@ -28,15 +30,28 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        // Before the stores are registered, which read their connection strings once.
+        Timeouts.BoundConnectionStrings(builder.Configuration);
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler(Timeouts.BoundServiceCalls);
             http.AddServiceDiscovery();
         });
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Whoever answered 503 (an outage, a rebuild, a page whose service is down), the caller learns when to try again.
+            if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable
+                && !context.HttpContext.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.RetryAfter))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ((int)OutageAnswer.For(Dependency.Service).RetryAfter.TotalSeconds)
+                    .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+        // First of the exception handlers, so that a service's own handlers see only what is not an outage.
+        builder.Services.AddExceptionHandler<OutageExceptionHandler>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddTrustedProxies();
         // Search terms travel in query strings; no log level may write request addresses (ADR 0005).
@@ -87,6 +102,8 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        // A probe of a server that does not answer reports unhealthy in seconds instead of hanging /health.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(Timeouts.BoundHealthChecks);
         return builder;
     }
 
@@ -110,7 +127,8 @@ public static class Extensions
     /// Exceptions and bare status codes become ProblemDetails. First in every pipeline, so that
     /// whatever runs after it fails with a ProblemDetails body rather than an empty 500 or, in
     /// Development, the developer page with its stack trace and echoed headers. A request the
-    /// server cannot read (a body over the limit, a malformed one) keeps its 4xx status. The
+    /// server cannot read (a body over the limit, a malformed one) keeps its 4xx status; one that
+    /// failed because a store, the broker or another service is down is a 503 with Retry-After. The
     /// ProblemDetails is written whatever the client accepts: a browser asking for HTML would
     /// otherwise get the exception thrown on, to the developer page with its stack trace.
     /// </summary>
@@ -125,9 +143,13 @@ public static class Extensions
         return app;
     }
 
-    private static int StatusOf(Exception exception) => exception is BadHttpRequestException badRequest
-        ? badRequest.StatusCode
-        : StatusCodes.Status500InternalServerError;
+    private static int StatusOf(Exception exception) => exception switch
+    {
+        BadHttpRequestException badRequest => badRequest.StatusCode,
+        // Answered by OutageExceptionHandler with its Retry-After; never a 500.
+        _ when CareMessaging.ServiceDefaults.Outages.Outages.Classify(exception) is not null => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 
     private static async Task WriteProblemAsync(HttpContext context)
     {

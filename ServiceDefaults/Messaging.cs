@@ -4,6 +4,7 @@ using CareMessaging.ServiceDefaults.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
@@ -15,15 +16,25 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class Messaging
 {
+    /// <summary>The bus's entry in /health.</summary>
+    public const string BusHealthCheckName = "masstransit-bus";
+
     /// <summary>
     /// Connects the service to the broker named <see cref="ResourceNames.Messaging"/>.
     /// Queues are prefixed with <paramref name="serviceName"/> so two services consuming
     /// the same event each get their own copy, while replicas of one service compete.
     /// </summary>
+    /// <param name="readyWithoutBroker">
+    /// True for a service whose requests do not wait on the broker (its outbox or its queues hold the
+    /// events until it is back): while RabbitMQ is away its readiness reports the bus Degraded and
+    /// stays ready, so it keeps serving. False (a service that publishes inside requests) reports it
+    /// Unhealthy, and the service is not ready until the broker is back.
+    /// </param>
     public static IHostApplicationBuilder AddMessaging(
         this IHostApplicationBuilder builder,
         string serviceName,
-        Action<IBusRegistrationConfigurator>? configure = null)
+        Action<IBusRegistrationConfigurator>? configure = null,
+        bool readyWithoutBroker = false)
     {
         var connectionString = builder.Configuration.GetConnectionString(ResourceNames.Messaging);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -36,6 +47,12 @@ public static class Messaging
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = BusHealthCheckName;
+                // The worst the bus reports: Degraded keeps a service that can work without the broker ready.
+                health.MinimalFailureStatus = readyWithoutBroker ? HealthStatus.Degraded : HealthStatus.Unhealthy;
+            });
 
             configure?.Invoke(bus);
 

@@ -1,5 +1,6 @@
 using CareMessaging.Contracts;
 using CareMessaging.Gateway.Limits;
+using CareMessaging.Gateway.Proxy;
 using CareMessaging.Gateway.Security;
 using Microsoft.AspNetCore.DataProtection;
 using CareMessaging.Gateway.Sessions;
@@ -52,6 +53,7 @@ internal static class Extensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
+            .AddConfigFilter<ProxyActivityTimeout>()
             .AddTokenRelay();
     }
 
@@ -87,6 +89,7 @@ internal static class Extensions
     public static void MapGatewayProxy(this WebApplication app) =>
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(ServiceOutages.AnswerFailedForwardAsync);
             proxy.Use(HubConnections.TrackAsync);
             proxy.Use(TokenRelay.AttachTokenAsync);
             proxy.UseSessionAffinity();

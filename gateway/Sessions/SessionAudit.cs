@@ -1,13 +1,17 @@
 using CareMessaging.Contracts.Identity;
+using CareMessaging.ServiceDefaults.Outages;
 using MassTransit;
 
 namespace CareMessaging.Gateway.Sessions;
 
-/// <summary>Publishes how sessions end, for the audit trail: ids only.</summary>
+/// <summary>
+/// Publishes how sessions end, for the audit trail: ids only. While the broker cannot take an event
+/// the request is a 503 after a bounded wait rather than one that hangs (ADR 0059).
+/// </summary>
 public sealed class SessionAudit(IPublishEndpoint bus, TimeProvider clock)
 {
     public Task SignedOutAsync(string userId, string sessionId, bool everywhere) =>
-        bus.Publish(new SignedOut
+        bus.PublishWithinTimeoutAsync(new SignedOut
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -27,7 +31,7 @@ public sealed class SessionAudit(IPublishEndpoint bus, TimeProvider clock)
         });
 
     public Task RevokedAsync(string userId, string sessionId, string revokedBy) =>
-        bus.Publish(new SessionRevoked
+        bus.PublishWithinTimeoutAsync(new SessionRevoked
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),

@@ -55,6 +55,8 @@ public sealed record ErrorPage(int Status, string Title, string Explanation, str
             "Your account does not give access to this page. If you need it, ask your administrator.", traceId),
         StatusCodes.Status401Unauthorized => new(status, "Please sign in",
             "Your session has ended. Sign in again to continue.", traceId),
+        StatusCodes.Status503ServiceUnavailable => new(status, "Temporarily unavailable",
+            "A part of CareMessaging is not answering at the moment, for example while it restarts. Nothing you typed was sent twice; try again in a few seconds.", traceId),
         >= 500 => new(status, "Something went wrong",
             "The page could not be shown. Nothing you typed was sent twice; try again in a moment.", traceId),
         _ => new(status, "The request could not be completed",

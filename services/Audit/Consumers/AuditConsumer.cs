@@ -27,4 +27,7 @@ public sealed class AuditConsumer<TEvent>(AuditTrail trail, AuditRow<TEvent> row
 
 /// <summary>Events are appended a batch at a time; the chain lock makes appends one at a time anyway.</summary>
 public sealed class AuditConsumerDefinition<TEvent> : CareMessagingBatchConsumerDefinition<AuditConsumer<TEvent>>
-    where TEvent : class, IIntegrationEvent;
+    where TEvent : class, IIntegrationEvent
+{
+    protected override Action<IRetryConfigurator> Retry => ConsumerRetry.StoreOutage;
+}

@@ -76,6 +76,7 @@ public sealed class AuditRow<TEvent>(string action, Func<TEvent, string> source,
     public override void Register(IBusRegistrationConfigurator bus)
     {
         bus.AddSingleton(this);
+        // An event that arrives while auditdb is down is recorded once it is back, never dropped to _error.
         bus.AddCareMessagingConsumer<AuditConsumer<TEvent>, AuditConsumerDefinition<TEvent>>();
     }
 }

@@ -4,6 +4,7 @@ using CareMessaging.Audit.Retention;
 using CareMessaging.Audit.Telemetry;
 using CareMessaging.Audit.Trail;
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults.Outages;
 using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Audit.Extensions;
@@ -14,7 +15,8 @@ internal static class Extensions
 
     public static void AddAuditServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+        builder.AddNpgsqlDbContext<AuditDbContext>(ResourceNames.AuditDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().RetryBriefly());
+        // The trail is searched and verified from auditdb while the broker is away; the queues hold what arrives meanwhile.
         builder.AddMessaging(ResourceNames.Audit, bus =>
         {
             // One consumer per row of the table, each with its own queue named after its event.
@@ -22,7 +24,7 @@ internal static class Extensions
             {
                 row.Register(bus);
             }
-        });
+        }, readyWithoutBroker: true);
         builder.AddDefaultAuthentication(audience: ResourceNames.Audit);
 
         builder.Services.AddScoped<AuditTrail>();

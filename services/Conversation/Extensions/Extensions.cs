@@ -31,7 +31,8 @@ internal static class Extensions
             // replay; a failed request is retried by its client with the same clientMessageId instead.
             settings => settings.DisableRetry = true,
             options => options.UseSnakeCaseNamingConvention().AddInterceptors(new OutboxCommitInterceptor(outboxSignal)));
-        builder.AddMessaging(ResourceNames.Conversation);
+        // Sends never wait on the broker: the outbox holds the events until it is back.
+        builder.AddMessaging(ResourceNames.Conversation, readyWithoutBroker: true);
         builder.AddDefaultAuthentication(audience: ResourceNames.Conversation);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {

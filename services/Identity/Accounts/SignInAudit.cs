@@ -1,6 +1,7 @@
 using CareMessaging.Contracts.Identity;
 using CareMessaging.Identity.Telemetry;
 using CareMessaging.ServiceDefaults;
+using CareMessaging.ServiceDefaults.Outages;
 using MassTransit;
 
 namespace CareMessaging.Identity.Accounts;
@@ -8,6 +9,8 @@ namespace CareMessaging.Identity.Accounts;
 /// <summary>
 /// Publishes the sign-in events for the audit trail, and counts them (<see cref="IdentityTelemetry"/>).
 /// Ids, reasons and the client address only: never a user name typed by someone, a password or a code.
+/// While the broker cannot take an event the sign-in step is a 503 after a bounded wait, never one the
+/// trail misses (ADR 0059).
 /// </summary>
 public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpContextAccessor http, IdentityTelemetry telemetry)
 {
@@ -17,7 +20,7 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
     public Task SucceededAsync(string userId, string role, string sessionId, bool multiFactor)
     {
         telemetry.SignedIn(multiFactor);
-        return bus.Publish(new SignInSucceeded
+        return bus.PublishWithinTimeoutAsync(new SignInSucceeded
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -32,7 +35,7 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
     public Task FailedAsync(string? userId, SignInFailure reason)
     {
         telemetry.SignInFailed(reason);
-        return bus.Publish(new SignInFailed
+        return bus.PublishWithinTimeoutAsync(new SignInFailed
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -45,7 +48,7 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
     public Task LockedOutAsync(string userId, DateTimeOffset lockedUntil)
     {
         telemetry.LockedOut();
-        return bus.Publish(new AccountLockedOut
+        return bus.PublishWithinTimeoutAsync(new AccountLockedOut
         {
             EventId = Guid.CreateVersion7(),
             OccurredAt = clock.GetUtcNow(),
@@ -56,5 +59,5 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
     }
 
     public Task MfaEnrolledAsync(string userId) =>
-        bus.Publish(new MfaEnrolled { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId });
+        bus.PublishWithinTimeoutAsync(new MfaEnrolled { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId });
 }

@@ -5,6 +5,8 @@ using CareMessaging.Identity.Data;
 using CareMessaging.Identity.Oidc;
 using CareMessaging.Identity.Telemetry;
 using CareMessaging.ServiceDefaults;
+using CareMessaging.ServiceDefaults.Outages;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +27,7 @@ internal static class Extensions
         var settings = builder.Configuration.GetSection(IdentitySettings.SectionName).Get<IdentitySettings>() ?? new IdentitySettings();
         builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
 
-        builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().UseOpenIddict());
+        builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().UseOpenIddict().RetryBriefly());
         builder.AddMessaging(ResourceNames.Identity);
 
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>

@@ -5,7 +5,6 @@ using CareMessaging.Notification.Push;
 using CareMessaging.Notification.Rebuild;
 using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
-using StackExchange.Redis;
 
 namespace CareMessaging.Notification.Apis;
 
@@ -39,26 +38,17 @@ public static class NotificationsApi
             return TypedResults.Forbid();
         }
 
-        try
+        // Redis being down is an outage like any other: the shared handler answers 503 with Retry-After.
+        if (await counters.GetSummaryAsync(userId) is { } summary)
         {
-            if (await counters.GetSummaryAsync(userId) is { } summary)
-            {
-                return TypedResults.Ok(summary);
-            }
+            return TypedResults.Ok(summary);
+        }
 
-            http.Response.Headers.RetryAfter = ((int)RebuildRetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Unread counts are being rebuilt",
-                detail: "The counters are being rebuilt from the conversations. Try again in a few seconds; no message is lost meanwhile.");
-        }
-        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Unread counts are unavailable",
-                detail: "The counter store cannot be reached at the moment. Try again shortly; no message is lost meanwhile.");
-        }
+        http.Response.Headers.RetryAfter = ((int)RebuildRetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Unread counts are being rebuilt",
+            detail: "The counters are being rebuilt from the conversations. Try again in a few seconds; no message is lost meanwhile.");
     }
 
     public static async Task<Ok<CountersRebuildResult>> Rebuild(CounterRebuilder rebuilder, CancellationToken cancellationToken) =>

@@ -1,7 +1,6 @@
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Notification.Counters;
 using CareMessaging.Notification.Push;
-using CareMessaging.ServiceDefaults;
 using MassTransit;
 
 namespace CareMessaging.Notification.Consumers;
@@ -17,10 +16,4 @@ public sealed class ConversationReadConsumer(UnreadCounters counters, UnreadPush
             await pushes.SendAsync(change, arrived: null, audience: [], context.Message, context.CancellationToken);
         }
     }
-}
-
-/// <summary>Same Redis-outage retry as <see cref="MessageSentConsumerDefinition"/>.</summary>
-public sealed class ConversationReadConsumerDefinition : CareMessagingConsumerDefinition<ConversationReadConsumer>
-{
-    protected override Action<IRetryConfigurator> Retry => ConsumerRetry.StoreOutage;
 }

@@ -24,9 +24,10 @@ internal static class Extensions
         builder.AddRedisClient(ResourceNames.Redis);
         builder.AddMessaging(ResourceNames.Notification, bus =>
         {
+            // While Redis is down the counters cannot move: retry for minutes, so they converge once it is back.
             bus.AddCareMessagingConsumer<MessageSentConsumer, MessageSentConsumerDefinition>();
-            bus.AddCareMessagingConsumer<ConversationReadConsumer, ConversationReadConsumerDefinition>();
-        });
+            bus.AddCareMessagingConsumer<ConversationReadConsumer, StoreOutageConsumerDefinition<ConversationReadConsumer>>();
+        }, readyWithoutBroker: true);
         builder.AddDefaultAuthentication(audience: ResourceNames.Notification);
 
         builder.Services.AddSingleton<UnreadCounters>();

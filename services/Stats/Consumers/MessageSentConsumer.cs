@@ -16,4 +16,8 @@ public sealed class MessageSentConsumer(StatsStore store) : IConsumer<Batch<Mess
 }
 
 /// <summary>A busy queue of messages is applied a batch per transaction.</summary>
-public sealed class MessageSentConsumerDefinition : CareMessagingBatchConsumerDefinition<MessageSentConsumer>;
+public sealed class MessageSentConsumerDefinition : CareMessagingBatchConsumerDefinition<MessageSentConsumer>
+{
+    // What arrives while statsdb is down is applied once it is back, never dropped to _error.
+    protected override Action<IRetryConfigurator> Retry => ConsumerRetry.StoreOutage;
+}

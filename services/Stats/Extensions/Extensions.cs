@@ -1,6 +1,7 @@
 using CareMessaging.Clients;
 using CareMessaging.Contracts;
 using CareMessaging.ServiceDefaults;
+using CareMessaging.ServiceDefaults.Outages;
 using CareMessaging.Stats.Consumers;
 using CareMessaging.Stats.Data;
 using CareMessaging.Stats.ReadModel;
@@ -21,14 +22,15 @@ internal static class Extensions
     public static void AddStatsServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<StatsDbContext>(ResourceNames.StatsDb,
-            configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+            configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().RetryBriefly());
+        // The figures are served from statsdb while the broker is away; the queues hold what arrives meanwhile.
         builder.AddMessaging(ResourceNames.Stats, bus =>
         {
-            bus.AddCareMessagingConsumer<ConversationStartedConsumer>();
+            bus.AddCareMessagingConsumer<ConversationStartedConsumer, StoreOutageConsumerDefinition<ConversationStartedConsumer>>();
             bus.AddCareMessagingConsumer<MessageSentConsumer, MessageSentConsumerDefinition>();
-            bus.AddCareMessagingConsumer<ConversationReadConsumer>();
-            bus.AddCareMessagingConsumer<ConversationStatusChangedConsumer>();
-        });
+            bus.AddCareMessagingConsumer<ConversationReadConsumer, StoreOutageConsumerDefinition<ConversationReadConsumer>>();
+            bus.AddCareMessagingConsumer<ConversationStatusChangedConsumer, StoreOutageConsumerDefinition<ConversationStatusChangedConsumer>>();
+        }, readyWithoutBroker: true);
         builder.AddDefaultAuthentication(audience: ResourceNames.Stats);
 
         builder.Services.AddScoped<StatsStore>();

@@ -93,9 +93,10 @@ public sealed class EventServicesFixture : IAsyncLifetime
         return response.StatusCode;
     }
 
-    public ServiceFactory<UnreadCounters> CreateNotification() => new(ResourceNames.Notification, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Notification))
+    /// <summary>A Notification host; with <paramref name="redisConnectionString"/>, one that reaches Redis another way (through a <see cref="TcpGate"/>).</summary>
+    public ServiceFactory<UnreadCounters> CreateNotification(string? redisConnectionString = null) => new(ResourceNames.Notification, new Dictionary<string, string?>(ReadModelStandIn.ServiceClientSettings(ResourceNames.Notification))
     {
-        [$"ConnectionStrings:{ResourceNames.Redis}"] = RedisConnectionString,
+        [$"ConnectionStrings:{ResourceNames.Redis}"] = redisConnectionString ?? RedisConnectionString,
         [$"ConnectionStrings:{ResourceNames.Messaging}"] = MessagingConnectionString,
         ["Notification:ConversationService"] = ReadModelStandIn.BaseAddress,
         ["Notification:Rebuild:CheckInterval"] = "00:00:00.500",
@@ -117,9 +118,10 @@ public sealed class EventServicesFixture : IAsyncLifetime
         services.AddHttpClient(ServiceClients.TokenHttpClientName).ConfigurePrimaryHttpMessageHandler(ReadModel.CreateHandler);
     });
 
-    public ServiceFactory<AuditTrail> CreateAudit() => new(ResourceNames.Audit, new Dictionary<string, string?>
+    /// <summary>An Audit host; with <paramref name="auditDbConnectionString"/>, one that reaches auditdb another way.</summary>
+    public ServiceFactory<AuditTrail> CreateAudit(string? auditDbConnectionString = null) => new(ResourceNames.Audit, new Dictionary<string, string?>
     {
-        [$"ConnectionStrings:{ResourceNames.AuditDb}"] = AuditDbConnectionString,
+        [$"ConnectionStrings:{ResourceNames.AuditDb}"] = auditDbConnectionString ?? AuditDbConnectionString,
         [$"ConnectionStrings:{ResourceNames.Messaging}"] = MessagingConnectionString,
         // The tests run the purge themselves, with a clock of their choosing.
         ["Audit:Retention:Enabled"] = "false",
