@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Applies a service's EF Core migrations before it takes traffic. EF Core takes a database
-/// lock while migrating, so several replicas starting together apply each migration once.
+/// Applies a service's EF Core migrations before it takes traffic, under an advisory lock: replicas
+/// starting together migrate one after the other, and the later ones find nothing left to do
+/// (EF Core's own migration lock did not keep two replicas from creating the same tables; ADR 0054).
 /// </summary>
 public static class DatabaseMigrations
 {
@@ -23,8 +24,19 @@ public static class DatabaseMigrations
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 var context = scope.ServiceProvider.GetRequiredService<TContext>();
-                await MigrationsHistory.FollowNamingConventionAsync(context, cancellationToken);
-                await context.Database.MigrateAsync(cancellationToken);
+                if (await context.Database.CanConnectAsync(cancellationToken))
+                {
+                    await context.RunExclusiveAsync(AdvisoryLocks.Migrations, async token =>
+                    {
+                        await MigrationsHistory.FollowNamingConventionAsync(context, token);
+                        await context.Database.MigrateAsync(token);
+                    }, cancellationToken);
+                }
+                else
+                {
+                    // No database to hold a lock in yet: EF Core creates it (a test's own database).
+                    await context.Database.MigrateAsync(cancellationToken);
+                }
                 logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
                 return;
             }
