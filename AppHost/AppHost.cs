@@ -25,6 +25,7 @@ var seedDemo = builder.Configuration.GetValue(
 // Services, each with its own store, all on the message bus.
 var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames.Identity)
     .WithReference(infrastructure.IdentityDb).WaitFor(infrastructure.IdentityDb)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithOpenIdConnectServer(issuer, gatewayAddress.Url, secrets)
     .WithEnvironment("Seed__Demo", seedDemo)
@@ -71,6 +72,7 @@ var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats
 // The front end, and the gateway in front of everything: the only public entry, and the
 // browsers' OpenID Connect client with sessions in Redis.
 var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(conversation).WaitFor(conversation)
     .WithReference(stats).WaitFor(stats)
     .WithReference(notification).WaitFor(notification)

@@ -1,8 +1,5 @@
 using CareMessaging.Contracts;
 using CareMessaging.Gateway.Security;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using StackExchange.Redis;
 
@@ -26,10 +23,7 @@ internal static class Extensions
         builder.AddMessaging(ResourceNames.Gateway);
 
         // Cookies, anti-forgery tokens and stored sessions are protected with keys that every replica shares.
-        builder.Services.AddDataProtection().SetApplicationName("CareMessaging.Gateway");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
-            options.XmlRepository = new RedisXmlRepository(
-                () => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), "cm:gateway:data-protection-keys"));
+        builder.AddSharedDataProtection(ResourceNames.Gateway);
 
         builder.AddBrowserAuthentication();
         builder.AddCsrfProtection();

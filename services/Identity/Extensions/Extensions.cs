@@ -27,6 +27,9 @@ internal static class Extensions
 
         builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().UseOpenIddict());
         builder.AddMessaging(ResourceNames.Identity);
+        // Sign-in cookies and the pages' anti-forgery tokens must be readable by every replica.
+        builder.AddRedisClient(ResourceNames.Redis);
+        builder.AddSharedDataProtection(ResourceNames.Identity);
 
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
             {

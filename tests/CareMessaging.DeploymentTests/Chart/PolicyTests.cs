@@ -54,12 +54,12 @@ public sealed class PolicyTests
     }
 
     [Theory]
-    [InlineData("identity", new[] { 8080, 5432, 5671 })]
+    [InlineData("identity", new[] { 8080, 5432, 6379, 5671 })]
     [InlineData("conversation", new[] { 8080, 5432, 5671 })]
     [InlineData("notification", new[] { 8080, 6379, 5671 })]
     [InlineData("audit", new[] { 8080, 5432, 5671 })]
     [InlineData("stats", new[] { 8080, 5432, 5671 })]
-    [InlineData("web", new[] { 8080 })]
+    [InlineData("web", new[] { 8080, 6379 })]
     [InlineData("gateway", new[] { 8080, 6379, 5671 })]
     public async Task Each_service_reaches_only_the_services_it_calls_its_own_stores_and_the_broker(string service, int[] ports)
     {

@@ -25,9 +25,10 @@ secrets: environment variable -> key of the Secret
 {{- define "cm.topology" -}}
 identity:
   calls: [identity]
-  stores: [postgres, rabbitmq]
+  stores: [postgres, redis, rabbitmq]
   secrets:
     ConnectionStrings__identitydb: identitydb
+    ConnectionStrings__redis: redis
     ConnectionStrings__messaging: messaging
     Identity__SigningKey: identity-signing-key
     Identity__EncryptionKey: identity-encryption-key
@@ -62,8 +63,9 @@ stats:
     ServiceClient__ClientSecret: stats-client-secret
 web:
   calls: [identity, conversation, stats, notification]
-  stores: []
-  secrets: {}
+  stores: [redis]
+  secrets:
+    ConnectionStrings__redis: redis
 gateway:
   calls: [identity, conversation, notification, audit, stats, web]
   stores: [redis, rabbitmq]
