@@ -101,14 +101,18 @@ _k8s_mirror() {
 # Minimal Debian rootfs with the native libraries .NET needs. Cached; 2-3 min the first time
 # (mostly dpkg, on a loaded 2-core machine). debootstrap installs from the main suite only, so
 # bookworm-updates/-security are applied afterwards with apt inside the chroot.
+# libgssapi-krb5-2: Npgsql loads it for Kerberos (GSSAPI) sign-in to PostgreSQL, which hospitals
+# with Active Directory use; without it every connection logs "Cannot load library".
+K8S_ROOTFS_INCLUDE=libicu72,libssl3,ca-certificates,tzdata,libgssapi-krb5-2
 k8s_rootfs() {
-  [[ -f $K8S_ROOTFS/.k8s-rootfs-ok ]] && return 0
+  # The marker names the packages it was made with: a changed list makes a new rootfs.
+  [[ $(cat "$K8S_ROOTFS/.k8s-rootfs-ok" 2>/dev/null) == "$K8S_ROOTFS_INCLUDE" ]] && return 0
   rm -rf "$K8S_ROOTFS"; mkdir -p "$K8S_CACHE/debs" "$K8S_CACHE/logs" "$(dirname "$K8S_ROOTFS")"
   _k8s_time debootstrap debootstrap --variant=minbase --cache-dir="$K8S_CACHE/debs" \
-    --include=libicu72,libssl3,ca-certificates,tzdata "$K8S_SUITE" "$K8S_ROOTFS" "$(_k8s_mirror)" \
+    --include="$K8S_ROOTFS_INCLUDE" "$K8S_SUITE" "$K8S_ROOTFS" "$(_k8s_mirror)" \
     > "$K8S_CACHE/logs/debootstrap.log" 2>&1 || { tail -20 "$K8S_CACHE/logs/debootstrap.log" >&2; return 1; }
   k8s_rootfs_upgrade || return 1
-  touch "$K8S_ROOTFS/.k8s-rootfs-ok"
+  echo "$K8S_ROOTFS_INCLUDE" > "$K8S_ROOTFS/.k8s-rootfs-ok"
 }
 # Applies $K8S_SUITE-updates and -security (same mirrors as the host's apt) inside the rootfs.
 k8s_rootfs_upgrade() {
@@ -236,7 +240,11 @@ _k8s_rootfs_excludes=(--exclude=./.k8s-rootfs-ok --exclude='./var/cache/apt/arch
 k8s_base_build() {
   k8s_podman_env
   local img; img=$(k8s_base_image)
-  if [[ -z ${K8S_REBUILD:-} ]] && buildah inspect --type image "$img" >/dev/null 2>&1; then return 0; fi
+  # Up to date when it exists and was made from a rootfs with today's package list.
+  if [[ -z ${K8S_REBUILD:-} ]] &&
+     [[ $(buildah inspect --type image --format '{{index .ImageAnnotations "caremessaging.rootfs"}}' "$img" 2>/dev/null) == "$K8S_ROOTFS_INCLUDE" ]]; then
+    return 0
+  fi
   k8s_rootfs || return 1
   local root nc asp fxr ctr mnt rc=0
   root=$(k8s_dotnet_root); nc=$(k8s_runtime_version Microsoft.NETCore.App)
@@ -267,6 +275,7 @@ k8s_base_build() {
       --env PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$K8S_DOTNET_IN_IMAGE" \
       --label org.opencontainers.image.description="ASP.NET Core $asp runtime on Debian $K8S_SUITE minbase" \
       --label org.opencontainers.image.base.name="debian:$K8S_SUITE-minbase" \
+      --annotation caremessaging.rootfs="$K8S_ROOTFS_INCLUDE" \
       --os linux --arch amd64 "$ctr" || return 1
     # --timestamp: fixed created time and file mtimes, so a rebuild gives the same layer digest.
     buildah commit --rm -q --timestamp "${SOURCE_DATE_EPOCH:-1700000000}" "$ctr" "$img" >/dev/null
