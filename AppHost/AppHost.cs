@@ -16,6 +16,8 @@ if (builder.Configuration.GetValue<bool>("AppHost:InfrastructureOnly"))
 
 // Sign-in: the gateway's public address is the issuer users see; keys and client secrets are secret parameters.
 var gatewayAddress = GatewayEndpoint.Resolve(builder.Configuration);
+// Scaled out as in Kubernetes when asked (AppHost:Replicas, ADR 0055).
+var replicas = Replicas.Read(builder.Configuration);
 var issuer = $"{gatewayAddress.Url}/identity/";
 var secrets = IdentitySecrets.Add(builder, infrastructure.Mode);
 // Demo accounts and data for local runs only (never with external infrastructure); a deployment seeds nothing.
@@ -29,6 +31,7 @@ var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithOpenIdConnectServer(issuer, gatewayAddress.Url, secrets)
     .WithEnvironment("Seed__Demo", seedDemo)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 // Message bodies are encrypted at rest with a key from a secret parameter.
@@ -40,6 +43,7 @@ var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(Resou
     .WithEnvironment($"Encryption__Keys__{conversationKeyId}", infrastructure.ConversationEncryptionKey)
     .WithEnvironment("Seed__Demo", seedDemo)
     .WithTokenValidation(identity, issuer)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 // Notification and Stats build their read models from the Conversation service's export, with a
@@ -53,12 +57,14 @@ var notification = builder.AddProject<Projects.CareMessaging_Notification>(Resou
     .WithReference(conversation).WaitFor(conversation)
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Notification, secrets.NotificationClientSecret, OAuthScopes.ReadModel)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit)
     .WithReference(infrastructure.AuditDb).WaitFor(infrastructure.AuditDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithTokenValidation(identity, issuer)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats)
@@ -67,6 +73,7 @@ var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats
     .WithReference(conversation).WaitFor(conversation)
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Stats, secrets.StatsClientSecret, OAuthScopes.ReadModel)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 // The front end, and the gateway in front of everything: the only public entry, and the
@@ -78,6 +85,7 @@ var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
     .WithReference(notification).WaitFor(notification)
     .WithTokenValidation(identity, issuer)
     .WithEnvironment("Display__TimeZone", builder.Configuration["Display:TimeZone"] ?? string.Empty)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
@@ -91,6 +99,7 @@ builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
     .WithReference(stats).WaitFor(stats)
     .WithOpenIdConnectClient(identity, issuer, secrets.GatewayClientSecret)
     .WithPublicEndpoint(gatewayAddress)
+    .WithReplicasOnPublicPort(replicas)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
