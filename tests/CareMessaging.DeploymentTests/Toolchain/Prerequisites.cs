@@ -19,7 +19,7 @@ public static class Prerequisites
                 return;
             }
 
-            (await Commands.BashAsync("source eng/k8s/prerequisites.sh && cm_install_kubernetes_prerequisites", TimeSpan.FromMinutes(10)))
+            (await Commands.BashAsync("cm_install_deployment_prerequisites", TimeSpan.FromMinutes(10)))
                 .OrThrow("Installing the Kubernetes toolchain (eng/k8s/prerequisites.sh)");
             _installed = true;
         }
