@@ -26,6 +26,8 @@ var databaseLogins = DatabaseLogins.Add(builder, infrastructure);
 
 // Sign-in: the gateway's public address is the issuer users see; keys and client secrets are secret parameters.
 var gatewayAddress = GatewayEndpoint.Resolve(builder.Configuration);
+// Scaled out as in Kubernetes when asked (AppHost:Replicas, ADR 0055).
+var replicas = Replicas.Read(builder.Configuration);
 var issuer = $"{gatewayAddress.Url}/identity/";
 var secrets = IdentitySecrets.Add(builder, infrastructure.Mode);
 // Demo accounts and data only when asked for (Seed:Demo, which the launch profiles of local runs
@@ -36,9 +38,11 @@ var seedDemo = builder.Configuration.GetValue<bool>("Seed:Demo").ToString();
 var identity = builder.AddProject<Projects.CareMessaging_Identity>(ResourceNames.Identity)
     .WithReference(infrastructure.IdentityDb).WaitFor(infrastructure.IdentityDb)
     .WithDatabaseLogin(databaseLogins, ResourceNames.IdentityDb)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithOpenIdConnectServer(issuer, gatewayAddress.Url, secrets)
     .WithEnvironment("Seed__Demo", seedDemo)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 // Message bodies are encrypted at rest with a key from a secret parameter.
@@ -51,6 +55,7 @@ var conversation = builder.AddProject<Projects.CareMessaging_Conversation>(Resou
     .WithEnvironment($"Encryption__Keys__{conversationKeyId}", infrastructure.ConversationEncryptionKey)
     .WithEnvironment("Seed__Demo", seedDemo)
     .WithTokenValidation(identity, issuer)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 // Notification and Stats build their read models from the Conversation service's export, with a
@@ -64,6 +69,7 @@ var notification = builder.AddProject<Projects.CareMessaging_Notification>(Resou
     .WithReference(conversation).WaitFor(conversation)
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Notification, secrets.NotificationClientSecret, OAuthScopes.ReadModel)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit)
@@ -71,6 +77,7 @@ var audit = builder.AddProject<Projects.CareMessaging_Audit>(ResourceNames.Audit
     .WithDatabaseLogin(databaseLogins, ResourceNames.AuditDb)
     .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
     .WithTokenValidation(identity, issuer)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats)
@@ -80,6 +87,7 @@ var stats = builder.AddProject<Projects.CareMessaging_Stats>(ResourceNames.Stats
     .WithReference(conversation).WaitFor(conversation)
     .WithTokenValidation(identity, issuer)
     .WithServiceClient(ResourceNames.Stats, secrets.StatsClientSecret, OAuthScopes.ReadModel)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 // The operator's chores as dashboard commands on the services that do them (ADR 0008).
@@ -91,11 +99,13 @@ if (secrets.OperationsClientSecret is { } operationsSecret)
 // The front end, and the gateway in front of everything: the only public entry, and the
 // browsers' OpenID Connect client with sessions in Redis.
 var web = builder.AddProject<Projects.CareMessaging_Web>(ResourceNames.Web)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithReference(conversation).WaitFor(conversation)
     .WithReference(stats).WaitFor(stats)
     .WithReference(notification).WaitFor(notification)
     .WithTokenValidation(identity, issuer)
     .WithEnvironment("Display__TimeZone", builder.Configuration["Display:TimeZone"] ?? string.Empty)
+    .WithConfiguredReplicas(replicas)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
@@ -110,6 +120,7 @@ builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
     .WithOpenIdConnectClient(identity, issuer, secrets.GatewayClientSecret)
     .WithDataProtectionKeys(secrets)
     .WithPublicEndpoint(gatewayAddress)
+    .WithReplicasOnPublicPort(replicas)
     .WithHttpHealthCheck("/health");
 
 builder.RunProjectsDirectly();

@@ -22,9 +22,60 @@ public static class AdvisoryLocks
     /// </summary>
     public const long AuditChain = 7_263_510_001;
 
-    /// <summary>Takes <paramref name="key"/> until the current transaction ends, waiting for it if another session holds it.</summary>
-    public static Task LockForTransactionAsync(this DbContext db, long key, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
+    /// <summary>Every service: applying its migrations, one replica at a time (see DatabaseMigrations).</summary>
+    public const long Migrations = 7_200_000_001;
+
+    /// <summary>Identity: registering the OpenID Connect clients and scopes and seeding the demo accounts at start.</summary>
+    public const long IdentityStartup = 7_220_000_001;
+
+    /// <summary>
+    /// Takes <paramref name="key"/> until the current transaction ends, waiting for it if another
+    /// session holds it, for as long as that takes: the wait is bounded by
+    /// <paramref name="cancellationToken"/>, not by the command timeout, because the other replica
+    /// may be in the middle of a long seed or purge on a busy node.
+    /// </summary>
+    public static async Task LockForTransactionAsync(this DbContext db, long key, CancellationToken cancellationToken) =>
+        await WithoutCommandTimeoutAsync(db, () => db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while this session holds <paramref name="key"/>, waiting for it as
+    /// <see cref="LockForTransactionAsync"/> does. The lock belongs to the connection, which stays
+    /// open meanwhile, so work that manages its own transactions (EF Core's migrations) is covered.
+    /// </summary>
+    public static async Task RunExclusiveAsync(this DbContext db, long key, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await WithoutCommandTimeoutAsync(db, () => db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({key})", cancellationToken));
+            try
+            {
+                await work(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({key})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<T> WithoutCommandTimeoutAsync<T>(DbContext db, Func<Task<T>> command)
+    {
+        var timeout = db.Database.GetCommandTimeout();
+        db.Database.SetCommandTimeout(0);
+        try
+        {
+            return await command();
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(timeout);
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> while this session holds <paramref name="key"/>, or returns

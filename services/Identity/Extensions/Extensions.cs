@@ -29,6 +29,9 @@ internal static class Extensions
 
         builder.AddNpgsqlDbContext<AccountsDbContext>(ResourceNames.IdentityDb, configureDbContextOptions: options => options.UseSnakeCaseNamingConvention().UseOpenIddict().RetryBriefly());
         builder.AddMessaging(ResourceNames.Identity);
+        // Sign-in cookies and the pages' anti-forgery tokens must be readable by every replica.
+        builder.AddRedisClient(ResourceNames.Redis);
+        builder.AddSharedDataProtection(ResourceNames.Identity);
 
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
             {
@@ -141,11 +144,23 @@ internal static class Extensions
     public static void MapIdentityOpenApi(this WebApplication app) =>
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 
-    /// <summary>Registers the clients and scopes, then the demo accounts when asked for.</summary>
+    /// <summary>
+    /// Registers the clients and scopes, then the demo accounts when asked for, in one transaction
+    /// under an advisory lock: replicas starting together would otherwise both create the same
+    /// scope, client or account, and the one that loses fails its start.
+    /// </summary>
     public static async Task PrepareAccountsAsync(this WebApplication app)
     {
+        var stopping = app.Lifetime.ApplicationStopping;
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ClientRegistration>().RegisterAsync(app.Lifetime.ApplicationStopping);
-        await scope.ServiceProvider.GetRequiredService<DemoAccountSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(stopping);
+            await db.LockForTransactionAsync(AdvisoryLocks.IdentityStartup, stopping);
+            await scope.ServiceProvider.GetRequiredService<ClientRegistration>().RegisterAsync(stopping);
+            await scope.ServiceProvider.GetRequiredService<DemoAccountSeeder>().SeedAsync(stopping);
+            await transaction.CommitAsync(stopping);
+        });
     }
 }

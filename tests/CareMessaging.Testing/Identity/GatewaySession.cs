@@ -64,6 +64,18 @@ public sealed partial class GatewayBrowser : IDisposable
 
     public CookieContainer Cookies { get; }
 
+    /// <summary>This browser's session (its cookies) used at another address only: one gateway replica or pod.</summary>
+    public GatewayBrowser PinnedTo(Uri address, HttpMessageHandler? transport = null)
+    {
+        var pinned = new GatewayBrowser(address, transport);
+        foreach (Cookie cookie in Cookies.GetAllCookies())
+        {
+            pinned.Cookies.Add(cookie);
+        }
+
+        return pinned;
+    }
+
     /// <summary>Calls the gateway with this browser's cookies and the anti-forgery header on state-changing requests.</summary>
     public HttpClient Client { get; }
 

@@ -47,6 +47,16 @@ public sealed class TestTokens
         IssuerSigningKey = SigningKey,
     };
 
+    /// <summary>
+    /// Tokens signed as the Identity service signs them: with its own key, named as it names it (a
+    /// hash of the public modulus, see OidcServer), for <paramref name="issuer"/>.
+    /// </summary>
+    public static TestTokens AsIdentityService(string audience, string issuer, RSA key)
+    {
+        var keyId = Base64UrlEncoder.Encode(SHA256.HashData(key.ExportParameters(false).Modulus!))[..16];
+        return new TestTokens(audience, issuer, new RsaSecurityKey(key) { KeyId = keyId });
+    }
+
     /// <summary>An RSA key of its own (2048 bits), for a run's tokens or for a key no service trusts.</summary>
     public static SecurityKey NewSigningKey(string keyId) => new RsaSecurityKey(RSA.Create(2048)) { KeyId = keyId };
 

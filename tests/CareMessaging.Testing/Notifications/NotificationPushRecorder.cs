@@ -62,6 +62,27 @@ public sealed class NotificationPushRecorder
         return pushes;
     }
 
+    /// <summary>
+    /// Waits until a messageArrived push has come for each of <paramref name="messageIds"/>, in
+    /// any order: replicas that share a queue consume, and so push, out of order.
+    /// </summary>
+    public async Task AllArrivedAsync(IEnumerable<Guid> messageIds)
+    {
+        var missing = messageIds.ToHashSet();
+        using var cancellation = new CancellationTokenSource(TestTimeouts.EventDelivery);
+        try
+        {
+            while (missing.Count > 0)
+            {
+                missing.Remove((await _arrived.Reader.ReadAsync(cancellation.Token)).Push.MessageId);
+            }
+        }
+        catch (OperationCanceledException exception)
+        {
+            throw new TimeoutException($"No messageArrived push within {TestTimeouts.EventDelivery} for {string.Join(", ", missing)}.", exception);
+        }
+    }
+
     private static async Task<(T Push, long At)> NextAsync<T>(Channel<(T Push, long At)> channel, Func<T, bool> match)
     {
         using var cancellation = new CancellationTokenSource(TestTimeouts.EventDelivery);

@@ -62,6 +62,12 @@ public abstract class AppHostStack
             await StopAsync(app);
             throw new InvalidOperationException(failure ?? "The AppHost stopped while it was starting.");
         }
+        catch (OperationCanceledException exception)
+        {
+            var report = await NotHealthyReportAsync(app);
+            await StopAsync(app);
+            throw new TimeoutException($"The stack was not healthy within {timeout}:\n{report}", exception);
+        }
         catch
         {
             await StopAsync(app);
@@ -170,6 +176,53 @@ public abstract class AppHostStack
             _app = null;
             await StopAsync(app);
         }
+    }
+
+    /// <summary>Each resource (each replica) that is not healthy, with its state and its last log lines.</summary>
+    private static async Task<string> NotHealthyReportAsync(DistributedApplication app)
+    {
+        var latest = new Dictionary<string, ResourceEvent>(StringComparer.Ordinal);
+        using (var watching = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            try
+            {
+                await foreach (var update in app.ResourceNotifications.WatchAsync(watching.Token))
+                {
+                    latest[update.ResourceId] = update;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // WatchAsync never ends by itself: the snapshot so far is the report.
+            }
+        }
+
+        var report = new System.Text.StringBuilder();
+        var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
+        foreach (var (id, update) in latest.Where(e => e.Value.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && e.Value.Snapshot.State?.Text != KnownResourceStates.NotStarted).OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            report.AppendLine($"--- {id}: {update.Snapshot.State?.Text ?? "no state"}, {update.Snapshot.HealthStatus?.ToString() ?? "no health"}");
+            var lines = new List<string>();
+            using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await foreach (var batch in loggers.GetAllAsync(id).WithCancellation(reading.Token))
+                {
+                    lines.AddRange(batch.Select(line => line.Content));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                lines.Add("(logs cut short)");
+            }
+
+            foreach (var line in lines.TakeLast(15))
+            {
+                report.AppendLine(line);
+            }
+        }
+
+        return report.ToString();
     }
 
     private static async Task StopAsync(DistributedApplication app)

@@ -98,9 +98,7 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
     {
         var rsa = RSA.Create();
         rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(IdentitySecrets.SigningKey), out _);
-        // The Identity service names its key by a hash of the public modulus (see OidcServer).
-        var keyId = Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportParameters(false).Modulus!))[..16];
-        return new TestTokens(audience, IdentityIssuer, new RsaSecurityKey(rsa) { KeyId = keyId });
+        return TestTokens.AsIdentityService(audience, IdentityIssuer, rsa);
     }
 
     public async Task DisposeAsync()
