@@ -11,8 +11,9 @@ public sealed class SecretsTests
 {
     private static readonly string[] SecretKeys =
     [
-        "auditdb", "conversation-encryption-key-k1", "conversationdb", "gateway-client-secret", "identity-encryption-key",
-        "identity-signing-key", "identitydb", "messaging", "notification-client-secret", "redis", "stats-client-secret", "statsdb",
+        "auditdb", "conversation-encryption-key-k1", "conversationdb", "gateway-client-secret", "gateway-data-protection-key",
+        "identity-encryption-key", "identity-signing-key", "identitydb", "messaging", "notification-client-secret", "redis", "sessions",
+        "stats-client-secret", "statsdb",
     ];
 
     [Fact]

@@ -205,6 +205,9 @@ public sealed partial class PodmanCluster : IAsyncLifetime
             secrets[name] = LoopbackHost().Replace(connectionString, StoresHost);
         }
 
+        // One Redis serves as both here; a hospital gives the sessions a store of their own (ADR 0027).
+        secrets[ResourceNames.Sessions] = secrets[ResourceNames.Redis];
+        secrets["gateway-data-protection-key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         _signingKey = RSA.Create(2048);
         secrets["identity-signing-key"] = Convert.ToBase64String(_signingKey.ExportPkcs8PrivateKey());
         secrets["identity-encryption-key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -71,8 +71,10 @@ gateway:
   stores: [redis, rabbitmq]
   secrets:
     ConnectionStrings__redis: redis
+    ConnectionStrings__sessions: sessions
     ConnectionStrings__messaging: messaging
     Oidc__ClientSecret: gateway-client-secret
+    DataProtection__Keys__k1: gateway-data-protection-key
 {{- end -}}
 
 {{/* The topology entry of one service, with the encryption key ring added to the Conversation service's secrets. */}}
@@ -220,6 +222,7 @@ Oidc__Authority: {{ printf "%s/identity/" $public | quote }}
 Oidc__MetadataAddress: {{ printf "%s/identity/.well-known/openid-configuration" $identity | quote }}
 Oidc__ClientId: gateway
 Oidc__RequireHttpsMetadata: "false"
+DataProtection__ActiveKeyId: "k1"
 {{- end }}
 {{- if eq $name "identity" }}
 Identity__Issuer: {{ printf "%s/identity/" $public | quote }}
