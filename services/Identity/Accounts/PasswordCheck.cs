@@ -1,4 +1,5 @@
 using CareMessaging.Contracts.Identity;
+using CareMessaging.Identity.Telemetry;
 using Microsoft.AspNetCore.Identity;
 
 namespace CareMessaging.Identity.Accounts;
@@ -27,7 +28,8 @@ public sealed class PasswordCheck(
     SignInManager<IdentityUser> signIn,
     IPasswordHasher<IdentityUser> hasher,
     SignInThrottle throttle,
-    SignInAudit audit)
+    SignInAudit audit,
+    IdentityTelemetry telemetry)
 {
     private static readonly IdentityUser Nobody = new("nobody");
     private static string? _nobodyHash;
@@ -36,6 +38,7 @@ public sealed class PasswordCheck(
     {
         if (await throttle.BlockedUntilAsync(userName, clientAddress) is not null)
         {
+            telemetry.RefusedWhileThrottled();
             return PasswordOutcome.Throttled;
         }
 

@@ -45,19 +45,6 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
         });
     }
 
-    public Task LockedOutAsync(string userId, DateTimeOffset lockedUntil)
-    {
-        telemetry.LockedOut();
-        return bus.PublishWithinTimeoutAsync(new AccountLockedOut
-        {
-            EventId = Guid.CreateVersion7(),
-            OccurredAt = clock.GetUtcNow(),
-            UserId = userId,
-            LockedUntil = lockedUntil,
-            ClientIp = ClientIp,
-        });
-    }
-
     public Task MfaEnrolledAsync(string userId) =>
         bus.PublishWithinTimeoutAsync(new MfaEnrolled { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId });
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CareMessaging.Contracts.Identity;
 using CareMessaging.Identity.Data;
+using CareMessaging.Identity.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -57,6 +58,7 @@ public sealed partial class SignInThrottle(
     Microsoft.Extensions.Options.IOptions<SignInThrottleSettings> options,
     IPublishEndpoint bus,
     TimeProvider clock,
+    IdentityTelemetry telemetry,
     ILogger<SignInThrottle> logger)
 {
     private SignInThrottleSettings Settings => options.Value;
@@ -100,6 +102,7 @@ public sealed partial class SignInThrottle(
         await db.SignInFailures.Where(f => f.AccountKey == key && f.ClientAddress == address)
             .ExecuteUpdateAsync(set => set.SetProperty(f => f.BlockedUntil, until));
         LogThrottled(logger, failures, delay);
+        telemetry.Throttled();
         await bus.Publish(new SignInThrottled
         {
             EventId = Guid.CreateVersion7(),

@@ -5,26 +5,26 @@ using CareMessaging.ServiceDefaults.Telemetry;
 namespace CareMessaging.Identity.Telemetry;
 
 /// <summary>
-/// The Identity service's meter (<c>CareMessaging.Identity</c>): sign-ins by outcome and accounts
-/// locked out. Outcomes only, never a user name or id. See docs/operations/metrics.md.
+/// The Identity service's meter (<c>CareMessaging.Identity</c>): sign-ins by outcome and the waits
+/// imposed on password guessing (the sign-in throttle, ADR 0026, which replaces lockouts). Outcomes only, never a user name or id. See docs/operations/metrics.md.
 /// </summary>
 public sealed class IdentityTelemetry
 {
     public const string MeterName = "CareMessaging.Identity";
     public const string SignInsInstrument = "caremessaging.sign_ins";
-    public const string LockoutsInstrument = "caremessaging.lockouts";
+    public const string ThrottlesInstrument = "caremessaging.sign_in.throttles";
     public const string Succeeded = "succeeded";
 
     private readonly Counter<long> _signIns;
-    private readonly Counter<long> _lockouts;
+    private readonly Counter<long> _throttles;
 
     public IdentityTelemetry(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         _signIns = meter.CreateCounter<long>(SignInsInstrument, "{sign_in}",
-            "Sign-in attempts by outcome: succeeded, bad_credentials, locked_out, mfa_code_rejected, not_allowed");
-        _lockouts = meter.CreateCounter<long>(LockoutsInstrument, "{lockout}",
-            "Accounts locked out after too many failed attempts");
+            "Sign-in attempts by outcome: succeeded, bad_credentials, throttled, mfa_code_rejected, not_allowed");
+        _throttles = meter.CreateCounter<long>(ThrottlesInstrument, "{wait}",
+            "Waits imposed on a user name at one address after too many failed attempts");
     }
 
     public void SignedIn(bool multiFactor) => _signIns.Add(1,
@@ -34,5 +34,9 @@ public sealed class IdentityTelemetry
     public void SignInFailed(SignInFailure reason) =>
         _signIns.Add(1, new KeyValuePair<string, object?>(ProductTelemetry.Attributes.Outcome, ProductTelemetry.SnakeCase(reason.ToString())));
 
-    public void LockedOut() => _lockouts.Add(1);
+    /// <summary>An attempt refused unchecked because its user name and address are waiting.</summary>
+    public void RefusedWhileThrottled() =>
+        _signIns.Add(1, new KeyValuePair<string, object?>(ProductTelemetry.Attributes.Outcome, "throttled"));
+
+    public void Throttled() => _throttles.Add(1);
 }

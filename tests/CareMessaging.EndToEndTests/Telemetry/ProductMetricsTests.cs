@@ -79,23 +79,24 @@ public sealed class ProductMetricsTests(CareMessagingStack stack)
     }
 
     [Fact]
-    public async Task Sign_ins_are_counted_by_outcome_and_a_lockout_is_counted_once()
+    public async Task Sign_ins_are_counted_by_outcome_and_a_wait_imposed_on_guessing_is_counted_once()
     {
         var before = Snapshot();
         var patient = DemoUsers.PatientsOf(Team)[8];
         using var browser = GatewayBrowser.For(stack);
         await browser.SignInAsync(DemoUsers.PatientsOf(Team)[5].UserName, DemoUsers.Password);
-        // Five wrong passwords lock the account (Identity's lockout), the last one refused as locked out.
+        // Five wrong passwords are free, the sixth makes this name wait at this address, and the
+        // seventh attempt is refused without a check (the sign-in throttle, ADR 0026).
         using var mistyped = GatewayBrowser.For(stack);
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < 7; attempt++)
         {
             Assert.False((await mistyped.TrySignInAsync(patient.UserName, $"not-the-password-{attempt}")).SignedIn);
         }
 
         await ExpectAsync("caremessaging.sign_ins", "identity", Sum, before, 1, ("caremessaging.outcome", "succeeded"));
-        await ExpectAsync("caremessaging.sign_ins", "identity", Sum, before, 4, ("caremessaging.outcome", "bad_credentials"));
-        await ExpectAsync("caremessaging.sign_ins", "identity", Sum, before, 1, ("caremessaging.outcome", "locked_out"));
-        await ExpectAsync("caremessaging.lockouts", "identity", Sum, before, 1);
+        await ExpectAsync("caremessaging.sign_ins", "identity", Sum, before, 6, ("caremessaging.outcome", "bad_credentials"));
+        await ExpectAsync("caremessaging.sign_ins", "identity", Sum, before, 1, ("caremessaging.outcome", "throttled"));
+        await ExpectAsync("caremessaging.sign_in.throttles", "identity", Sum, before, 1);
     }
 
     private static double Sum(OtlpMetricPoint point) => point.Value;
