@@ -35,6 +35,13 @@ public static class ProjectProcesses
                 project.Annotations.Add(new ExecutableAnnotation { Command = program, WorkingDirectory = directory });
             }
 
+            // Replicas are reached through Aspire's proxy, which spreads connections over them as a
+            // Kubernetes Service does (ADR 0055); it cannot be left out for them.
+            if (project.Annotations.OfType<ReplicaAnnotation>().Any(replicas => replicas.Replicas > 1))
+            {
+                continue;
+            }
+
             // Endpoints whose proxying was decided on purpose (the gateway's fixed public port) stay as they are.
             foreach (var endpoint in project.Annotations.OfType<EndpointAnnotation>().Where(e => e.IsExplicitlyProxied is null))
             {
