@@ -51,7 +51,8 @@ public sealed class AuditTrail(AuditDbContext db, AuditTelemetry? telemetry = nu
             return 0;
         }
 
-        return await db.Database.ExecuteSqlAsync(
+        // Read as it is: a LINQ operator on top would wrap the INSERT in a subquery, which PostgreSQL refuses.
+        var appended = await db.Database.SqlQuery<Guid>(
             $"""
             INSERT INTO audit_records (event_id, occurred_at, action, actor_id, actor_role, source_service,
                                        patient_id, conversation_id, correlation_id, client_ip, details)
@@ -67,8 +68,15 @@ public sealed class AuditTrail(AuditDbContext db, AuditTelemetry? telemetry = nu
                                       patient_id, conversation_id, correlation_id, client_ip, details, position)
             ORDER BY position
             ON CONFLICT (event_id) DO NOTHING
-            """,
-            cancellationToken);
+            RETURNING event_id AS "Value"
+            """).ToListAsync(cancellationToken);
+        var added = appended.ToHashSet();
+        foreach (var row in rows)
+        {
+            telemetry?.Appended(row.Action, added.Contains(row.EventId));
+        }
+
+        return added.Count;
     }
 
     /// <summary>

@@ -1,8 +1,11 @@
 extern alias ConversationService;
 
+using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CareMessaging.Conversation.Tests.Infrastructure;
@@ -28,5 +31,23 @@ public sealed class ConversationApiFactory(TestTokens tokens, IReadOnlyDictionar
             .AddFilter("MassTransit", LogLevel.Error));
 
         builder.ConfigureTestServices(tokens.Trust);
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, LoopbackPeer>());
+    }
+
+    /// <summary>
+    /// The test server has no TCP peer; the requests come from the gateway's side of loopback, as
+    /// the AppHost's local runs do, so the service believes their X-Forwarded-For as it would there.
+    /// </summary>
+    private sealed class LoopbackPeer : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, following) =>
+            {
+                context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+                return following(context);
+            });
+            next(app);
+        };
     }
 }

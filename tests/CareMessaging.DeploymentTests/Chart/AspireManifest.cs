@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CareMessaging.DeploymentTests.Toolchain;
@@ -24,7 +25,7 @@ public static partial class AspireManifest
         {
             (await Commands.RunAsync(
                 "dotnet",
-                ["run", "--project", "AppHost/CareMessaging.AppHost.csproj", "--no-build", "--", "--publisher", "manifest", "--output-path", output, "--Infrastructure:Mode=External"],
+                ["run", "--project", "AppHost/CareMessaging.AppHost.csproj", "--no-build", "--configuration", BuiltConfiguration, "--", "--publisher", "manifest", "--output-path", output, "--Infrastructure:Mode=External"],
                 TimeSpan.FromMinutes(3))).OrThrow("Publishing the Aspire manifest");
             using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
             var resources = manifest.RootElement.GetProperty("resources");
@@ -48,9 +49,16 @@ public static partial class AspireManifest
         }
         finally
         {
-            Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
+            if (Directory.Exists(Path.GetDirectoryName(output)))
+            {
+                Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
+            }
         }
     }
+
+    /// <summary>The configuration the suite was built in (./test.sh builds Release), which the AppHost was built in too.</summary>
+    private static string BuiltConfiguration =>
+        typeof(AspireManifest).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     private static bool IsSecret(JsonElement parameter) =>
         parameter.TryGetProperty("inputs", out var inputs) &&

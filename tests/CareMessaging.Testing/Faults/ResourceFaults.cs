@@ -44,6 +44,7 @@ public static class ResourceFaults
             try
             {
                 await stack.StartResourceAsync(resourceName);
+                ForgetDeadConnections();
                 return;
             }
             catch (InvalidOperationException)
@@ -54,7 +55,14 @@ public static class ResourceFaults
 
         using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);
         await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellation.Token).WaitAsync(cancellation.Token);
+        ForgetDeadConnections();
     }
+
+    /// <summary>
+    /// The test's own pooled connections to a PostgreSQL that was killed are dead; the first query
+    /// on one would fail with 57P01 though the server is back. The services' pools are theirs to heal.
+    /// </summary>
+    public static void ForgetDeadConnections() => Npgsql.NpgsqlConnection.ClearAllPools();
 
     private static int? ProcessId(AppHostStack stack, string resourceName) =>
         stack.App.ResourceNotifications.TryGetCurrentState(resourceName, out var resource) ? ProcessIdOf(resource.Snapshot) : null;

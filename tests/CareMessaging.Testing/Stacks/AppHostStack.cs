@@ -130,6 +130,7 @@ public abstract class AppHostStack
                 && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is int pid and > 0
                 && pid != previousProcessId,
             cancellation.Token).WaitAsync(cancellation.Token);
+        ResourceFaults.ForgetDeadConnections();
         return (int)update.Snapshot.Properties.First(p => p.Name == "executable.pid").Value!;
     }
 
