@@ -231,6 +231,10 @@ Identity__RequireMfaForStaff: {{ $root.Values.identity.requireMfaForStaff | toSt
 {{- end }}
 {{- if or (eq $name "identity") (eq $name "conversation") }}
 Seed__Demo: {{ $root.Values.demo.seed | toString | quote }}
+{{- if $root.Values.demo.seed }}
+{{- /* The services seed only in Development, so that a production install can never carry the demo accounts. */}}
+ASPNETCORE_ENVIRONMENT: "Development"
+{{- end }}
 {{- end }}
 {{- if eq $name "conversation" }}
 {{- $active := $root.Values.conversation.encryption.activeKeyId }}
