@@ -96,6 +96,8 @@ public sealed partial class PodmanCluster : IAsyncLifetime
             "image.registry=localhost",
             "ingress.host=caremessaging.test",
             "demo.seed=true",
+            // The test ingress reaches the gateway pods from the bridge's gateway address.
+            $"forwardedHeaders.ingressNetworks={HostAddress}/32",
             "telemetry.otlpEndpoint=",
         ]);
         var hosts = ServiceAddresses().ToDictionary(s => $"{HelmChart.ReleaseName}-{s.Key}", s => s.Value, StringComparer.Ordinal);

@@ -202,6 +202,11 @@ HTTP_PORTS: "8080"
 ASPNETCORE_FORWARDEDHEADERS_ENABLED: "true"
 OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY: in_memory
 OTEL_SERVICE_NAME: {{ $name }}
+{{- /* Whose X-Forwarded-* each service believes: the gateway's pods for the services, the ingress controller for the gateway. */}}
+{{- $trusted := ternary $root.Values.forwardedHeaders.ingressNetworks $root.Values.forwardedHeaders.podNetworks (eq $name "gateway") }}
+{{- with $trusted }}
+ForwardedHeaders__TrustedNetworks: {{ . | quote }}
+{{- end }}
 {{- with $root.Values.telemetry.otlpEndpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 {{- end }}
