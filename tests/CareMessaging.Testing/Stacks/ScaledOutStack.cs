@@ -42,7 +42,7 @@ public sealed class ScaledOutStack : AppHostStack, IAsyncLifetime
 
         await StartAsync(
             _state.Path,
-            [$"Gateway:Port={GatewayPort}", $"AppHost:Replicas={ReplicasPerService}"],
+            ["Seed:Demo=true", $"Gateway:Port={GatewayPort}", $"AppHost:Replicas={ReplicasPerService}"],
             CareMessagingStack.AllResources,
             StartTimeout,
             builder =>
