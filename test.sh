@@ -15,4 +15,18 @@ cm_install_deployment_prerequisites
 configuration="${CONFIGURATION:-Release}"
 dotnet restore CareMessaging.sln --verbosity quiet
 dotnet build CareMessaging.sln --no-restore --configuration "$configuration" --verbosity quiet -nologo
-dotnet test CareMessaging.sln --no-build --configuration "$configuration" --logger "console;verbosity=normal" "$@"
+# The projects run side by side, so their output interleaves; a failure's name and message are
+# repeated at the end, where a CI log's tail shows them.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test CareMessaging.sln --no-build --configuration "$configuration" --logger "console;verbosity=normal" "$@" \
+  2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "== Failed tests =="
+  awk '/^ +Failed [A-Za-z]/ { keep = 1; lines = 0 }
+       /^ +(Passed|Skipped) [A-Za-z]/ { keep = 0 }
+       keep && lines++ < 40 { print }' "$log"
+fi
+exit "$status"
