@@ -25,8 +25,8 @@ dotnet test CareMessaging.sln --no-build --configuration "$configuration" --logg
 if [ "$status" -ne 0 ]; then
   echo
   echo "== Failed tests =="
-  awk '/^ +Failed [A-Za-z]/ { keep = 1; lines = 0 }
-       /^ +(Passed|Skipped) [A-Za-z]/ { keep = 0 }
+  awk '/^  (Passed|Skipped) CareMessaging\./ { keep = 0 }
+       /^  Failed CareMessaging\./ { keep = 1; lines = 0 }
        keep && lines++ < 40 { print }' "$log"
 fi
 exit "$status"
