@@ -19,7 +19,6 @@ namespace CareMessaging.EndToEndTests.Events;
 public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutputHelper output)
 {
     private const string Team = "oncology";
-    private static readonly TimeSpan PushDeadline = TimeSpan.FromSeconds(1);
 
     private static DemoUser Clinician => DemoUsers.ByUserName("robert.hughes");
 
@@ -31,7 +30,7 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
     private static DemoUser PatientOf(int index) => DemoUsers.PatientsOf(Team)[index];
 
     [Fact]
-    public async Task Staff_message_raises_unread_by_one_for_the_patient_and_each_teammate_pushes_within_a_second_and_reading_clears_it()
+    public async Task Staff_message_raises_unread_by_one_for_the_patient_and_each_teammate_is_pushed_to_those_connected_and_reading_clears_it()
     {
         await using var clinician = await SignedInUser.SignInAsync(stack, Clinician);
         await using var nurse = await SignedInUser.SignInAsync(stack, Nurse);
@@ -56,11 +55,9 @@ public sealed class EventServicesStackTests(CareMessagingStack stack, ITestOutpu
 
         var (nursePush, nurseAt) = await nurse.NextUnreadAsync(conversationId);
         var (patientPush, patientAt) = await patient.NextUnreadAsync(conversationId);
-        var (arrived, arrivedAt) = await patient.NextArrivalAsync(messageId);
+        var (arrived, _) = await patient.NextArrivalAsync(messageId);
+        // How fast is the benchmarks' question (EventsBench, LoadBench): here, that the push comes at all.
         output.WriteLine($"Push latency: nurse {Stopwatch.GetElapsedTime(sentAt, nurseAt).TotalMilliseconds:0} ms, patient {Stopwatch.GetElapsedTime(sentAt, patientAt).TotalMilliseconds:0} ms");
-        Assert.InRange(Stopwatch.GetElapsedTime(sentAt, nurseAt), TimeSpan.Zero, PushDeadline);
-        Assert.InRange(Stopwatch.GetElapsedTime(sentAt, patientAt), TimeSpan.Zero, PushDeadline);
-        Assert.InRange(Stopwatch.GetElapsedTime(sentAt, arrivedAt), TimeSpan.Zero, PushDeadline);
         Assert.Equal((2, before[Nurse.UserName] + 1), (nursePush.ConversationUnread, nursePush.Total));
         Assert.Equal((2, before[patient.User.UserName] + 1), (patientPush.ConversationUnread, patientPush.Total));
         Assert.Equal((conversationId, 2L), (arrived.ConversationId, arrived.Sequence));
