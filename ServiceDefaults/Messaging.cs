@@ -63,6 +63,13 @@ public static class Messaging
             });
         });
 
+        // The bus's entry does not notice a lost broker in a service without consumers: ask the broker itself.
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            BrokerProbe.Name,
+            _ => new BrokerProbe(new Uri(connectionString)),
+            failureStatus: readyWithoutBroker ? HealthStatus.Degraded : HealthStatus.Unhealthy,
+            tags: null));
+
         builder.Services.Configure<MassTransitHostOptions>(options =>
         {
             // The service reports ready only once it can publish and consume.

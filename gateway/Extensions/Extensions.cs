@@ -36,7 +36,10 @@ internal static class Extensions
             options.AsyncTimeout = SessionStoreTimeouts.CommandMilliseconds;
             options.SyncTimeout = SessionStoreTimeouts.CommandMilliseconds;
         });
-        builder.AddMessaging(ResourceNames.Gateway);
+        // The front door stays ready while the broker is away: reads and sends (through the
+        // Conversation service's outbox) still work, and only a sign-out waits for the broker and
+        // gets a 503. Unready, every replica would leave its Service at once and take the whole site down.
+        builder.AddMessaging(ResourceNames.Gateway, readyWithoutBroker: true);
 
         // Cookies, anti-forgery tokens and stored sessions are protected with keys made from the
         // secret store's DataProtection:Keys, the same on every replica and after every restart.

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using CareMessaging.Contracts;
+using CareMessaging.ServiceDefaults;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -74,6 +75,7 @@ public sealed class WholeStackFaultTests(CareMessagingStack stack, ITestOutputHe
                 await workload.AcknowledgedAtLeastAsync(workload.AcknowledgedCount + Flowing);
                 await AssertReadinessWithoutBrokerAsync();
                 await stack.StartResourceAsync(ResourceNames.Messaging);
+                await AssertReadyAgainAsync();
                 break;
             case Fault.RedisFlushed:
                 await FlushRedisAsync();
@@ -117,22 +119,45 @@ public sealed class WholeStackFaultTests(CareMessagingStack stack, ITestOutputHe
         await stack.BringBackAsync(resource);
     }
 
+    /// <summary>Services that stay ready without the broker, reporting it Degraded.</summary>
+    private static readonly string[] ServingWithoutBroker = [ResourceNames.Notification, ResourceNames.Conversation, ResourceNames.Gateway];
+
     /// <summary>
-    /// The event services serve from their stores and their queues keep the events: they stay ready
-    /// while the broker is away.
+    /// The event services serve from their stores and their queues keep the events, the
+    /// Conversation service's outbox keeps its events, and the gateway still serves both: they stay
+    /// ready while the broker is away, reporting it Degraded. Identity cannot take a sign-in without
+    /// it: it is not ready until the broker is back.
     /// </summary>
     private async Task AssertReadinessWithoutBrokerAsync()
     {
-        using var notification = stack.App.CreateHttpClient(ResourceNames.Notification, "http");
-        var (status, bus) = await BusHealthAsync(notification);
-        Assert.True(status == HttpStatusCode.OK, $"the Notification service is not ready while the broker is away (bus {bus})");
+        foreach (var service in ServingWithoutBroker)
+        {
+            var (status, broker) = await BrokerHealthAsync(service);
+            Assert.True(status == HttpStatusCode.OK, $"{service} is not ready while the broker is away (broker {broker})");
+            Assert.Equal("Degraded", broker);
+        }
+
+        var (identityStatus, identityBroker) = await BrokerHealthAsync(ResourceNames.Identity);
+        Assert.True(identityStatus == HttpStatusCode.ServiceUnavailable, $"identity answers {(int)identityStatus} on /health while the broker is away (broker {identityBroker})");
+        Assert.Equal("Unhealthy", identityBroker);
     }
 
-    private static async Task<(HttpStatusCode Status, string? Bus)> BusHealthAsync(HttpClient service)
+    private async Task AssertReadyAgainAsync()
     {
-        using var health = await service.GetAsync("/health");
+        foreach (var service in ServingWithoutBroker.Append(ResourceNames.Identity))
+        {
+            var (status, broker) = await Eventually.Until(() => BrokerHealthAsync(service), h => h.Broker == "Healthy", TestTimeouts.ResourceStart);
+            Assert.True(status == HttpStatusCode.OK, $"{service} is not ready again once the broker is back (broker {broker})");
+            Assert.Equal("Healthy", broker);
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, string? Broker)> BrokerHealthAsync(string service)
+    {
+        using var client = stack.App.CreateHttpClient(service, "http");
+        using var health = await client.GetAsync("/health");
         using var report = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
-        return (health.StatusCode, report.RootElement.GetProperty("entries").GetProperty("masstransit-bus").GetProperty("status").GetString());
+        return (health.StatusCode, report.RootElement.GetProperty("entries").GetProperty(BrokerProbe.Name).GetProperty("status").GetString());
     }
 
     private async Task FlushRedisAsync()
