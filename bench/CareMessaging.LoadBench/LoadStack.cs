@@ -22,7 +22,8 @@ internal sealed class LoadStack : AppHostStack, IAsyncDisposable
     public static async Task<LoadStack> StartAsync(bool deployedUserLimits)
     {
         var stack = new LoadStack();
-        await stack.StartAsync(stack._state.Path, [], CareMessagingStack.AllResources, TimeSpan.FromMinutes(15), builder =>
+        // The senders are the demo staff, and the demo seed is only there when asked for.
+        await stack.StartAsync(stack._state.Path, ["Seed:Demo=true"], CareMessagingStack.AllResources, TimeSpan.FromMinutes(15), builder =>
         {
             builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Identity)
                 .WithEnvironment("Identity__RateLimits__AttemptsPerMinutePerAddress", "1000");

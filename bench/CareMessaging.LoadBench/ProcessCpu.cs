@@ -46,6 +46,19 @@ internal sealed class ProcessCpu(string stateDirectory)
         return result;
     }
 
+    /// <summary>
+    /// Resident memory of each service process now and at its peak (VmRSS and VmHWM of
+    /// <c>/proc/&lt;pid&gt;/status</c>), in MiB, by name: what a pod's memory request and limit are sized from.
+    /// </summary>
+    public IReadOnlyList<(string Name, double Resident, double Peak)> ServiceMemory() =>
+        Sample()
+            .Where(entry => entry.Value.Name.StartsWith("CareMessaging.", StringComparison.Ordinal))
+            .Select(entry => (entry.Value.Name, Status: ReadStatus(entry.Key)))
+            .Where(entry => entry.Status is not null)
+            .Select(entry => (entry.Name, entry.Status!.Value.Resident, entry.Status!.Value.Peak))
+            .OrderBy(entry => entry.Name, StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>CPU seconds between two samples, summed by name; processes that started in between count from zero.</summary>
     public static IReadOnlyList<(string Name, double Seconds)> Between(
         IReadOnlyDictionary<int, (string Name, double Seconds)> before, IReadOnlyDictionary<int, (string Name, double Seconds)> after) =>
@@ -91,6 +104,22 @@ internal sealed class ProcessCpu(string stateDirectory)
             return null;
         }
         catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static (double Resident, double Peak)? ReadStatus(int pid)
+    {
+        try
+        {
+            var lines = File.ReadAllLines($"/proc/{pid}/status");
+            double Kib(string field) => lines.Where(line => line.StartsWith(field, StringComparison.Ordinal))
+                .Select(line => double.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
+                .FirstOrDefault();
+            return (Kib("VmRSS:") / 1024, Kib("VmHWM:") / 1024);
+        }
+        catch (IOException)
         {
             return null;
         }

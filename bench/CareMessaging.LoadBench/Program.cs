@@ -1,7 +1,8 @@
 // The whole stack under load through the gateway, as ./run.sh starts it: signs eleven members of
 // staff in as browsers do, starts 220 conversations, then for each offered rate sends 60-byte
 // messages open loop and prints accepted/s, send latency, responses by status, push latency,
-// the time until every side effect has caught up, messages lost, and CPU seconds per process.
+// the time until every side effect has caught up, messages lost, CPU seconds per process and
+// each service's resident memory.
 // Figures go to docs/benchmarks.md.
 //
 //   dotnet run -c Release --project bench/CareMessaging.LoadBench [-- --rates 100,300,1000,2000,3000 --duration 30]
@@ -119,6 +120,8 @@ foreach (var rate in rates)
     Console.WriteLine($"   messages lost: {lost}");
     Console.WriteLine($"   CPU {cpuTotal:0.0} s in all, {(stored > 0 ? cpuTotal * 1000 / stored : 0):0.00} ms per stored message: "
         + string.Join(", ", cpuByProcess.Where(p => p.Seconds >= 0.05).Select(p => $"{p.Name} {p.Seconds:0.0}")));
+    Console.WriteLine("   memory MiB (resident now / peak so far): "
+        + string.Join(", ", cpu.ServiceMemory().Select(p => $"{p.Name["CareMessaging.".Length..]} {p.Resident:0}/{p.Peak:0}")));
     if (lost != 0 || caughtUp is null || load.RefusedWithoutRetryAfter > 0)
     {
         failures++;
