@@ -7,6 +7,8 @@
 #   ./run.sh --restore DIR    restore DIR into the empty state folder (eng/restore.sh); start afterwards
 # Builds and runs Release; CONFIGURATION=Debug ./run.sh runs a Debug build (to attach a debugger).
 set -euo pipefail
+# Folders named on the command line are the caller's, relative to where run.sh was started.
+invoked_from=$PWD
 cd "$(dirname "$0")"
 source eng/prerequisites.sh
 
@@ -19,12 +21,13 @@ if [ "${1:-}" = "--wipe" ]; then
 fi
 
 case "${1:-}" in
-  --backup) shift; exec eng/backup.sh "$@" ;;
+  --backup) shift; cd "$invoked_from"; exec "$OLDPWD/eng/backup.sh" "$@" ;;
   --restore)
     shift
     pgrep -f -- "$PWD/AppHost/bin/" >/dev/null && cm_die "the system is running from this folder; stop it (Ctrl+C) and wipe it (./run.sh --wipe) before restoring."
     cm_install_server_prerequisites
-    exec eng/restore.sh "$@" ;;
+    cd "$invoked_from"
+    exec "$OLDPWD/eng/restore.sh" "$@" ;;
 esac
 
 cm_install_server_prerequisites

@@ -12,7 +12,7 @@ usage() {
   exit 2
 }
 [ $# -ge 1 ] || usage
-backup=$1
+backup=$(realpath -m "$1")
 shift
 state="$cm_root/.state"
 while [ $# -gt 0 ]; do
