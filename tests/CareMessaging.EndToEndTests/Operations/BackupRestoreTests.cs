@@ -72,6 +72,74 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Restore_refuses_a_state_folder_that_is_not_empty_and_leaves_it_as_it_was()
+    {
+        using var state = new TemporaryStateDirectory();
+        var backup = WellFormedBackup(state.Path + "-backup");
+        try
+        {
+            var kept = Path.Combine(state.Path, "credentials.json");
+            await File.WriteAllTextAsync(kept, "{}");
+
+            var (exitCode, text) = await OperatorScripts.TryRunAsync("eng/restore.sh", backup, "--state", state.Path);
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("is not empty", text, StringComparison.Ordinal);
+            Assert.Equal([kept], Directory.GetFileSystemEntries(state.Path));
+            Assert.Equal("{}", await File.ReadAllTextAsync(kept));
+        }
+        finally
+        {
+            Directory.Delete(backup, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Restore_refuses_a_backup_whose_dump_was_changed_and_writes_nothing()
+    {
+        using var state = new TemporaryStateDirectory();
+        var backup = WellFormedBackup(state.Path + "-backup");
+        try
+        {
+            await File.AppendAllTextAsync(Path.Combine(backup, "postgres", "conversationdb.dump"), "changed");
+
+            var (exitCode, text) = await OperatorScripts.TryRunAsync("eng/restore.sh", backup, "--state", state.Path);
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("is damaged", text, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(state.Path));
+        }
+        finally
+        {
+            Directory.Delete(backup, recursive: true);
+        }
+    }
+
+    /// <summary>A folder laid out as eng/backup.sh writes it, with checksums that match, and contents no server could read.</summary>
+    private static string WellFormedBackup(string folder)
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["postgres/conversationdb.dump"] = "dump",
+            ["rabbitmq-definitions.json"] = "{}",
+            ["secrets/credentials.json"] = "{}",
+            ["secrets/identity-secrets.json"] = "{}",
+            ["secrets/database-logins.json"] = "{}",
+        };
+        foreach (var (name, content) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, name))!);
+            File.WriteAllText(Path.Combine(folder, name), content);
+        }
+
+        static string Sums(IEnumerable<KeyValuePair<string, string>> entries, string prefix) => string.Concat(entries.Select(entry =>
+            $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(entry.Value)))}  {entry.Key[prefix.Length..]}\n"));
+        File.WriteAllText(Path.Combine(folder, "SHA256SUMS"), Sums(files.Where(f => !f.Key.StartsWith("secrets/", StringComparison.Ordinal)), string.Empty));
+        File.WriteAllText(Path.Combine(folder, "secrets", "SHA256SUMS"), Sums(files.Where(f => f.Key.StartsWith("secrets/", StringComparison.Ordinal)), "secrets/"));
+        return folder;
+    }
+
     /// <summary>A conversation with replies, a thread read by the patient and viewed by the clinician, an enrolled authenticator.</summary>
     private static async Task<string> WriteAsync(CareMessagingStack stack)
     {

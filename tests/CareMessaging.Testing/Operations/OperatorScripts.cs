@@ -14,6 +14,13 @@ public static class OperatorScripts
     /// <summary>Runs <paramref name="script"/> (a path from the checkout's root) and returns its output; throws with that output when it fails.</summary>
     public static async Task<string> RunAsync(string script, params string[] arguments)
     {
+        var (exitCode, output) = await TryRunAsync(script, arguments);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"{script} failed with exit code {exitCode}:\n{output}");
+    }
+
+    /// <summary>Runs <paramref name="script"/> and returns its exit code and everything it wrote (standard output, then standard error).</summary>
+    public static async Task<(int ExitCode, string Output)> TryRunAsync(string script, params string[] arguments)
+    {
         var start = new ProcessStartInfo("bash", [Path.Combine(AppHostProcess.RepositoryRoot(), script), .. arguments])
         {
             RedirectStandardOutput = true,
@@ -34,7 +41,6 @@ public static class OperatorScripts
             throw new TimeoutException($"{script} did not finish within {Timeout}.");
         }
 
-        var text = $"{await output}{await errors}";
-        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"{script} failed with exit code {process.ExitCode}:\n{text}");
+        return (process.ExitCode, $"{await output}{await errors}");
     }
 }
