@@ -52,9 +52,12 @@ dump conversationdb
 # Events the outbox marked sent before that snapshot may still wait in a queue; once the queues are
 # empty, the audit trail dumped next holds a record of each of them. Events still in the outbox are
 # sent again after a restore and recorded once (consumers skip an EventId they have seen).
+queued() {
+  cm_rabbitmqctl "$state" list_queues --no-table-headers messages | awk '{ n += $1 } END { print n + 0 }'
+}
 waiting=""
 for _ in $(seq 1 60); do
-  waiting=$(cm_rabbitmqctl "$state" list_queues --no-table-headers messages | awk '{ n += $1 } END { print n + 0 }') || waiting="unknown"
+  waiting=$(queued) || cm_die "RabbitMQ of $state does not answer. Back the system up while it runs, the broker included."
   [ "$waiting" = 0 ] && break
   sleep 1
 done

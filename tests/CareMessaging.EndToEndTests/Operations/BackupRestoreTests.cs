@@ -40,6 +40,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             string authenticatorKey;
             await using (var stack = await CareMessagingStack.StartOnAsync(state))
             {
+                output.WriteLine($"started after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s");
                 authenticatorKey = await WriteAsync(stack);
                 before = await SnapshotAsync(stack);
                 output.WriteLine(await OperatorScripts.RunAsync("eng/backup.sh", backup, "--state", state.Path));
@@ -54,6 +55,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
 
             await using (var stack = await CareMessagingStack.StartOnAsync(state))
             {
+                output.WriteLine($"started on the restored folder after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s");
                 var after = await SnapshotAsync(stack);
                 AssertSameTruth(before, after);
                 await AssertReadModelsRebuiltAsync(stack, before);
