@@ -7,22 +7,9 @@
 set -euo pipefail
 source "$(dirname "$0")/local-state.sh"
 
-usage() {
-  echo "usage: $0 BACKUP_DIR [--state STATE_DIR]" >&2
-  exit 2
-}
-[ $# -ge 1 ] || usage
-backup=$(realpath -m "$1")
-shift
-state="$cm_root/.state"
-while [ $# -gt 0 ]; do
-  case $1 in
-    --state) state=${2:?}; shift 2 ;;
-    *) usage ;;
-  esac
-done
-# The same absolute form the AppHost gives the folder (no links resolved): RabbitMQ's node is named after it.
-state=$(realpath -s -m "$state")
+cm_arguments "BACKUP_DIR [--state STATE_DIR]" "$@"
+backup=$cm_backup
+state=$cm_state
 
 [ -f "$state/credentials.json" ] || cm_die "$state is not a CareMessaging state folder (no credentials.json)."
 pidfile="$(cm_postgres_home "$state")/data/postmaster.pid"

@@ -37,6 +37,27 @@ cm_rabbitmqctl() {
     -n "caremessaging-$(printf '%s' "$dir" | sha256sum | cut -c1-12)@localhost" "$@"
 }
 
+# cm_arguments USAGE ARG...: the backup folder (the first argument) into cm_backup, --state into
+# cm_state (default .state/, in the absolute form the AppHost gives it, no links resolved: RabbitMQ's
+# node is named after it) and, where USAGE offers it, --secrets into cm_secrets (default BACKUP/secrets).
+cm_arguments() {
+  local usage="usage: $0 $1"
+  shift
+  [ $# -ge 1 ] || { echo "$usage" >&2; exit 2; }
+  cm_backup=$(realpath -m "$1")
+  cm_state="$cm_root/.state"
+  cm_secrets="$cm_backup/secrets"
+  shift
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --state) cm_state=${2:?}; shift 2 ;;
+      --secrets) [[ $usage == *--secrets* ]] || { echo "$usage" >&2; exit 2; }; cm_secrets=${2:?}; shift 2 ;;
+      *) echo "$usage" >&2; exit 2 ;;
+    esac
+  done
+  cm_state=$(realpath -s -m "$cm_state")
+}
+
 # A TCP port on localhost that nothing listens on now.
 cm_free_port() {
   local port

@@ -8,24 +8,10 @@
 set -euo pipefail
 source "$(dirname "$0")/local-state.sh"
 
-usage() {
-  echo "usage: $0 BACKUP_DIR [--state STATE_DIR] [--secrets SECRETS_DIR]" >&2
-  exit 2
-}
-[ $# -ge 1 ] || usage
-backup=$(realpath -m "$1")
-shift
-state="$cm_root/.state"
-secrets="$backup/secrets"
-while [ $# -gt 0 ]; do
-  case $1 in
-    --state) state=${2:?}; shift 2 ;;
-    --secrets) secrets=${2:?}; shift 2 ;;
-    *) usage ;;
-  esac
-done
-# The same absolute form the AppHost gives the folder (no links resolved): RabbitMQ's node is named after it.
-state=$(realpath -s -m "$state")
+cm_arguments "BACKUP_DIR [--state STATE_DIR] [--secrets SECRETS_DIR]" "$@"
+backup=$cm_backup
+state=$cm_state
+secrets=$cm_secrets
 
 [ -f "$backup/SHA256SUMS" ] || cm_die "$backup is not a CareMessaging backup (no SHA256SUMS)."
 (cd "$backup" && sha256sum --quiet --check SHA256SUMS) || cm_die "$backup is damaged: the files above do not match SHA256SUMS."

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
@@ -75,42 +77,48 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Restore_refuses_a_state_folder_that_is_not_empty_and_leaves_it_as_it_was()
-    {
-        using var state = new TemporaryStateDirectory();
-        var backup = WellFormedBackup(state.Path + "-backup");
-        try
+    public Task Restore_refuses_a_state_folder_that_is_not_empty_and_leaves_it_as_it_was() =>
+        WithWellFormedBackupAsync(async (state, backup) =>
         {
-            var kept = Path.Combine(state.Path, "credentials.json");
+            var kept = Path.Combine(state, "credentials.json");
             await File.WriteAllTextAsync(kept, "{}");
 
-            var (exitCode, text) = await OperatorScripts.TryRunAsync("eng/restore.sh", backup, "--state", state.Path);
+            var (exitCode, text) = await OperatorScripts.TryRunAsync("eng/restore.sh", backup, "--state", state);
 
             Assert.NotEqual(0, exitCode);
             Assert.Contains("is not empty", text, StringComparison.Ordinal);
-            Assert.Equal([kept], Directory.GetFileSystemEntries(state.Path));
+            Assert.Equal([kept], Directory.GetFileSystemEntries(state));
             Assert.Equal("{}", await File.ReadAllTextAsync(kept));
-        }
-        finally
-        {
-            Directory.Delete(backup, recursive: true);
-        }
-    }
+        });
 
     [Fact]
-    public async Task Restore_refuses_a_backup_whose_dump_was_changed_and_writes_nothing()
-    {
-        using var state = new TemporaryStateDirectory();
-        var backup = WellFormedBackup(state.Path + "-backup");
-        try
+    public Task Restore_refuses_a_backup_whose_dump_was_changed_and_writes_nothing() =>
+        WithWellFormedBackupAsync(async (state, backup) =>
         {
             await File.AppendAllTextAsync(Path.Combine(backup, "postgres", "conversationdb.dump"), "changed");
 
-            var (exitCode, text) = await OperatorScripts.TryRunAsync("eng/restore.sh", backup, "--state", state.Path);
+            var (exitCode, text) = await OperatorScripts.TryRunAsync("eng/restore.sh", backup, "--state", state);
 
             Assert.NotEqual(0, exitCode);
             Assert.Contains("is damaged", text, StringComparison.Ordinal);
-            Assert.Empty(Directory.GetFileSystemEntries(state.Path));
+            Assert.Empty(Directory.GetFileSystemEntries(state));
+        });
+
+    /// <summary>
+    /// Runs <paramref name="test"/> with an empty state folder and a folder laid out as eng/backup.sh
+    /// writes it, with checksums that match and contents no server could read.
+    /// </summary>
+    private static async Task WithWellFormedBackupAsync(Func<string, string, Task> test)
+    {
+        using var state = new TemporaryStateDirectory();
+        var backup = state.Path + "-backup";
+        string[] dumps = ["postgres/conversationdb.dump", "rabbitmq-definitions.json"];
+        string[] secrets = ["credentials.json", "identity-secrets.json", "database-logins.json"];
+        try
+        {
+            WriteWithChecksums(backup, dumps);
+            WriteWithChecksums(Path.Combine(backup, "secrets"), secrets);
+            await test(state.Path, backup);
         }
         finally
         {
@@ -118,28 +126,18 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A folder laid out as eng/backup.sh writes it, with checksums that match, and contents no server could read.</summary>
-    private static string WellFormedBackup(string folder)
+    private static void WriteWithChecksums(string folder, IEnumerable<string> names)
     {
-        var files = new Dictionary<string, string>
+        var sums = new System.Text.StringBuilder();
+        foreach (var name in names)
         {
-            ["postgres/conversationdb.dump"] = "dump",
-            ["rabbitmq-definitions.json"] = "{}",
-            ["secrets/credentials.json"] = "{}",
-            ["secrets/identity-secrets.json"] = "{}",
-            ["secrets/database-logins.json"] = "{}",
-        };
-        foreach (var (name, content) in files)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, name))!);
-            File.WriteAllText(Path.Combine(folder, name), content);
+            var file = Path.Combine(folder, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, name);
+            sums.Append(CultureInfo.InvariantCulture, $"{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)))}  {name}\n");
         }
 
-        static string Sums(IEnumerable<KeyValuePair<string, string>> entries, string prefix) => string.Concat(entries.Select(entry =>
-            $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(entry.Value)))}  {entry.Key[prefix.Length..]}\n"));
-        File.WriteAllText(Path.Combine(folder, "SHA256SUMS"), Sums(files.Where(f => !f.Key.StartsWith("secrets/", StringComparison.Ordinal)), string.Empty));
-        File.WriteAllText(Path.Combine(folder, "secrets", "SHA256SUMS"), Sums(files.Where(f => f.Key.StartsWith("secrets/", StringComparison.Ordinal)), "secrets/"));
-        return folder;
+        File.WriteAllText(Path.Combine(folder, "SHA256SUMS"), sums.ToString());
     }
 
     /// <summary>A conversation with replies, a thread read by the patient and viewed by the clinician, an enrolled authenticator.</summary>
