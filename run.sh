@@ -3,8 +3,12 @@
 # service, the gateway and the Aspire dashboard. Installs what is missing first.
 #   ./run.sh           start (Ctrl+C stops everything)
 #   ./run.sh --wipe    delete the local state folder (all local data) and exit
+#   ./run.sh --backup DIR     back up the running system into DIR (eng/backup.sh)
+#   ./run.sh --restore DIR    restore DIR into the empty state folder (eng/restore.sh); start afterwards
 # Builds and runs Release; CONFIGURATION=Debug ./run.sh runs a Debug build (to attach a debugger).
 set -euo pipefail
+# Folders named on the command line are the caller's, relative to where run.sh was started.
+invoked_from=$PWD
 cd "$(dirname "$0")"
 source eng/prerequisites.sh
 
@@ -15,6 +19,16 @@ if [ "${1:-}" = "--wipe" ]; then
   echo "Local state wiped. The next ./run.sh starts with empty databases and the demo data."
   exit 0
 fi
+
+case "${1:-}" in
+  --backup) shift; cd "$invoked_from"; exec "$OLDPWD/eng/backup.sh" "$@" ;;
+  --restore)
+    shift
+    pgrep -f -- "$PWD/AppHost/bin/" >/dev/null && cm_die "the system is running from this folder; stop it (Ctrl+C) and wipe it (./run.sh --wipe) before restoring."
+    cm_install_server_prerequisites
+    cd "$invoked_from"
+    exec "$OLDPWD/eng/restore.sh" "$@" ;;
+esac
 
 cm_install_server_prerequisites
 

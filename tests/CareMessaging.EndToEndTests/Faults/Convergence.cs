@@ -89,7 +89,7 @@ public static class Convergence
     }
 
     /// <summary>What one user sees in each place that shows a count, and whether they agree.</summary>
-    private sealed record Views(DashboardCounts Summary, long? Badge, DashboardCounts? Cards, long UnreadTab, int UnreadTabRows, int ReadTabRows, int AllRows, bool TabsClean)
+    internal sealed record Views(DashboardCounts Summary, long? Badge, DashboardCounts? Cards, long UnreadTab, int UnreadTabRows, int ReadTabRows, int AllRows, bool TabsClean)
     {
         public bool Agree =>
             Badge == Summary.UnreadMessages && Cards == Summary && UnreadTab == Summary.UnreadMessages
@@ -101,7 +101,7 @@ public static class Convergence
             $"unread tab {UnreadTab} in {UnreadTabRows} rows, read tab {ReadTabRows} rows, all {AllRows} rows, tabs clean {TabsClean}";
     }
 
-    private static async Task<Views> ViewsAsync(SignedInUser user)
+    internal static async Task<Views> ViewsAsync(SignedInUser user)
     {
         var conversations = user.Conversations;
         var summary = await user.GetSummaryAsync();
@@ -114,7 +114,7 @@ public static class Convergence
             unread.All(c => c.UnreadCount > 0) && read.All(c => c.UnreadCount == 0));
     }
 
-    private static async Task<List<ConversationListItem>> AllPagesAsync(ConversationsClient client, ReadFilter filter)
+    internal static async Task<List<ConversationListItem>> AllPagesAsync(ConversationsClient client, ReadFilter filter)
     {
         var items = new List<ConversationListItem>();
         string? cursor = null;
@@ -130,7 +130,7 @@ public static class Convergence
     }
 
     /// <summary>A sign-in needs the broker and Identity's database: retried while they are still coming back.</summary>
-    private static async Task<SignedInUser> SignInAsync(CareMessagingStack stack, DemoUser user) =>
+    internal static async Task<SignedInUser> SignInAsync(CareMessagingStack stack, DemoUser user) =>
         await Eventually.Until(async () =>
         {
             try

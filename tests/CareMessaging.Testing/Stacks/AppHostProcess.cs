@@ -193,7 +193,8 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The checkout the tests run from: the folder of CareMessaging.sln.</summary>
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -21,8 +21,36 @@ namespace CareMessaging.Testing;
 /// </summary>
 public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
 {
-    private readonly TemporaryStateDirectory _state = new();
+    private readonly TemporaryStateDirectory _state;
+    private readonly bool _ownsState;
     private TcpListener? _portHolder;
+
+    public CareMessagingStack()
+        : this(new TemporaryStateDirectory(), ownsState: true)
+    {
+    }
+
+    private CareMessagingStack(TemporaryStateDirectory state, bool ownsState) => (_state, _ownsState) = (state, ownsState);
+
+    /// <summary>
+    /// The whole stack on a state folder the caller keeps once the stack has stopped, so that it can
+    /// be started on it again: after a restore into it, for example.
+    /// </summary>
+    public static async Task<CareMessagingStack> StartOnAsync(TemporaryStateDirectory state)
+    {
+        var stack = new CareMessagingStack(state, ownsState: false);
+        try
+        {
+            await stack.InitializeAsync();
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+
+        return stack;
+    }
 
     public string StateDirectory => _state.Path;
 
@@ -110,6 +138,9 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
         }
 
         _portHolder?.Stop();
-        _state.Dispose();
+        if (_ownsState)
+        {
+            _state.Dispose();
+        }
     }
 }

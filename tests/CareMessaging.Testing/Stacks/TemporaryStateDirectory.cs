@@ -38,17 +38,28 @@ public sealed class TemporaryStateDirectory : IDisposable
         }
     }
 
+    /// <summary>Deletes everything in the state folder, PostgreSQL's data included, as <c>./run.sh --wipe</c> does: an empty folder is left.</summary>
+    public void Wipe()
+    {
+        DeletePostgresDataOutside();
+        foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo { LinkTarget: null } directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+
     public void Dispose()
     {
         try
         {
-            var postgres = System.IO.Path.Combine(Path, "postgres");
-            // When the data had to live outside (see postgres.sh), remove the target of the link too.
-            if (new DirectoryInfo(postgres).LinkTarget is { } target)
-            {
-                Directory.Delete(target, recursive: true);
-            }
-
+            DeletePostgresDataOutside();
             Directory.Delete(_root, recursive: true);
         }
         catch (IOException)
@@ -57,6 +68,15 @@ public sealed class TemporaryStateDirectory : IDisposable
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+
+    // When the data had to live outside (see postgres.sh), the state folder holds a link to it.
+    private void DeletePostgresDataOutside()
+    {
+        if (new DirectoryInfo(System.IO.Path.Combine(Path, "postgres")).LinkTarget is { } target)
+        {
+            Directory.Delete(target, recursive: true);
         }
     }
 }
