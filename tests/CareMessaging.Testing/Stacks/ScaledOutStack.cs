@@ -90,6 +90,19 @@ public sealed class ScaledOutStack : AppHostStack, IAsyncLifetime
             : throw new InvalidOperationException($"{replica} listens on {ports.Count} ports ({string.Join(", ", ports)}), not one.");
     }
 
+    /// <summary>
+    /// A client of one replica of <paramref name="service"/> at its own address, with a token of the
+    /// <c>operations</c> client, as the dashboard's operator commands call a service (ADR 0008):
+    /// a chore run on exactly that replica.
+    /// </summary>
+    public HttpClient OperatorClientOf(string service, string replica)
+    {
+        var client = new HttpClient { BaseAddress = ReplicaAddress(replica), Timeout = TestTimeouts.ResourceStart };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", IdentityTokens(service).ServiceClient(AppHost.Operations.OperatorCommands.OperationsClientId, OAuthScopes.Operations));
+        return client;
+    }
+
     /// <summary>Tokens as the Identity service signs them, with the key the AppHost generated into the state folder.</summary>
     public TestTokens IdentityTokens(string audience)
     {
