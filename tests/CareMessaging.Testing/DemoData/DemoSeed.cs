@@ -60,8 +60,8 @@ public sealed record DemoPatient(
         : throw new InvalidOperationException($"{PatientId} has no portal account in the demo seed.");
 }
 
-/// <summary>A conversation of the demo seed (its messages are the Conversation service's to seed).</summary>
-public sealed record DemoConversation(Guid Id, string PatientId, string Topic);
+/// <summary>A conversation of the demo seed; its messages are the Conversation service's to seed, and a test only counts them.</summary>
+public sealed record DemoConversation(Guid Id, string PatientId, string Topic, IReadOnlyList<JsonElement> Messages);
 
 /// <summary>One demo account: the ids and claims it signs in with.</summary>
 public sealed record DemoUser(string UserId, string UserName, string DisplayName, string Role, IReadOnlyList<string> CareTeams, string? PatientId)
