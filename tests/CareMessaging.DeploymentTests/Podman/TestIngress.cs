@@ -76,6 +76,15 @@ public sealed class TestIngress : IAsyncDisposable
             var pinned = Array.IndexOf(podPorts, context.Connection.LocalPort);
             var pod = pinned >= 0 ? pinned : (int)((uint)Interlocked.Increment(ref next) % (uint)gatewayPods.Count);
             var error = await forwarder.SendAsync(context, gatewayPods[pod].ToString(), client, ForwarderRequestConfig.Empty, transformer);
+            // As an ingress controller does (nginx's proxy_next_upstream): a GET that could not be
+            // forwarded to one pod, say over a connection to a pod that was restarted, goes to the next.
+            var idempotent = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+            for (var tried = 1; pinned < 0 && idempotent && error == ForwarderError.Request && !context.Response.HasStarted && tried < gatewayPods.Count; tried++)
+            {
+                pod = (pod + 1) % gatewayPods.Count;
+                error = await forwarder.SendAsync(context, gatewayPods[pod].ToString(), client, ForwarderRequestConfig.Empty, transformer);
+            }
+
             if (error != ForwarderError.None && !context.Response.HasStarted)
             {
                 context.Response.StatusCode = StatusCodes.Status502BadGateway;
