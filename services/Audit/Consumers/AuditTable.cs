@@ -72,6 +72,23 @@ public static class AuditTable
             Details = new { e.ThrottledAccounts, e.ThrottledAddresses, e.Window },
         }),
         AuditRow.For<MfaEnrolled>(AuditActions.MfaEnrolled, ResourceNames.Identity, e => new(e.UserId, AuditEntry.UnknownRole)),
+        // Authenticator enrolment bound to an administrator's one-time code (ADR 0029): who issued, used, failed or reset.
+        AuditRow.For<EnrolmentCodeIssued>(AuditActions.EnrolmentCodeIssued, ResourceNames.Identity, e => new(e.IssuedBy, Roles.Admin)
+        {
+            Details = new { Account = e.UserId, e.ExpiresAt, e.ReplacedEarlierCode },
+        }),
+        AuditRow.For<EnrolmentCodeUsed>(AuditActions.EnrolmentCodeUsed, ResourceNames.Identity, e => new(e.UserId, AuditEntry.UnknownRole)
+        {
+            ClientIp = e.ClientIp, Details = new { e.IssuedBy },
+        }),
+        AuditRow.For<EnrolmentCodeRefused>(AuditActions.EnrolmentCodeRefused, ResourceNames.Identity, e => new(e.UserId, AuditEntry.UnknownRole)
+        {
+            ClientIp = e.ClientIp, Details = new { Reason = e.Reason.ToString() },
+        }),
+        AuditRow.For<AuthenticatorReset>(AuditActions.AuthenticatorReset, ResourceNames.Identity, e => new(e.ResetBy, Roles.Admin)
+        {
+            Details = new { Account = e.UserId },
+        }),
 
         // The gateway's session store: the actor of a revocation is who revoked it, the owner is in the details.
         AuditRow.For<SignedOut>(AuditActions.SignedOut, ResourceNames.Gateway, e => new(e.UserId, AuditEntry.UnknownRole)

@@ -59,6 +59,10 @@ public static class AuditActions
     public const string SignInFailed = "identity.sign_in_failed";
     public const string AccountLockedOut = "identity.account_locked_out";
     public const string MfaEnrolled = "identity.mfa_enrolled";
+    public const string EnrolmentCodeIssued = "identity.enrolment_code_issued";
+    public const string EnrolmentCodeUsed = "identity.enrolment_code_used";
+    public const string EnrolmentCodeRefused = "identity.enrolment_code_refused";
+    public const string AuthenticatorReset = "identity.authenticator_reset";
     public const string SignInThrottled = "identity.sign_in_throttled";
     public const string SignInStormDetected = "identity.sign_in_storm_detected";
     public const string SessionEnded = "identity.session_ended";

@@ -168,3 +168,81 @@ public sealed record SessionEnded : IIntegrationEvent
 
     public required SessionEndReason Reason { get; init; }
 }
+
+/// <summary>Why an authenticator enrolment code was refused. The user sees one message per reason; none names another account.</summary>
+public enum EnrolmentCodeRefusal
+{
+    /// <summary>No code was issued for the account, or the code typed is not the one issued.</summary>
+    Wrong,
+    Expired,
+    AlreadyUsed,
+
+    /// <summary>Too many wrong codes from this address: attempts wait (as sign-in failures do).</summary>
+    Throttled,
+}
+
+/// <summary>
+/// An administrator issued a one-time code with which <see cref="UserId"/> may enrol an
+/// authenticator until <see cref="ExpiresAt"/>. A code issued before for the account no longer works.
+/// </summary>
+public sealed record EnrolmentCodeIssued : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string UserId { get; init; }
+
+    /// <summary>The administrator (sub).</summary>
+    public required string IssuedBy { get; init; }
+
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>True when an unused code issued before was replaced.</summary>
+    public required bool ReplacedEarlierCode { get; init; }
+}
+
+/// <summary>An account enrolled its authenticator with the enrolment code an administrator issued; the code is spent.</summary>
+public sealed record EnrolmentCodeUsed : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string UserId { get; init; }
+
+    /// <summary>The administrator who issued the code (sub).</summary>
+    public required string IssuedBy { get; init; }
+
+    public string? ClientIp { get; init; }
+}
+
+/// <summary>Someone signed in with an account's password offered an enrolment code that was refused.</summary>
+public sealed record EnrolmentCodeRefused : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required EnrolmentCodeRefusal Reason { get; init; }
+
+    public string? ClientIp { get; init; }
+}
+
+/// <summary>
+/// An administrator removed an account's authenticator (a lost or replaced phone): its codes no
+/// longer sign in, and the account enrols again at its next sign-in.
+/// </summary>
+public sealed record AuthenticatorReset : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string UserId { get; init; }
+
+    /// <summary>The administrator (sub).</summary>
+    public required string ResetBy { get; init; }
+}

@@ -59,6 +59,14 @@ public sealed class AuditTableTests(EventServicesFixture fixture)
             new(new SignInStormDetected { EventId = Guid.NewGuid(), OccurredAt = now, ThrottledAccounts = 10, ThrottledAddresses = 1, Window = TimeSpan.FromMinutes(15) },
                 AuditActions.SignInStormDetected, ResourceNames.Identity, AuditEntry.UnknownActor, AuditEntry.SystemRole,
                 Details: new { ThrottledAccounts = 10, ThrottledAddresses = 1, Window = TimeSpan.FromMinutes(15) }),
+            new(new EnrolmentCodeIssued { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, IssuedBy = "admin-7", ExpiresAt = lockedUntil, ReplacedEarlierCode = true },
+                AuditActions.EnrolmentCodeIssued, ResourceNames.Identity, "admin-7", Roles.Admin, Details: new { Account = user, ExpiresAt = lockedUntil, ReplacedEarlierCode = true }),
+            new(new EnrolmentCodeUsed { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, IssuedBy = "admin-7", ClientIp = "192.0.2.13" },
+                AuditActions.EnrolmentCodeUsed, ResourceNames.Identity, user, AuditEntry.UnknownRole, ClientIp: "192.0.2.13", Details: new { IssuedBy = "admin-7" }),
+            new(new EnrolmentCodeRefused { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, Reason = EnrolmentCodeRefusal.Expired, ClientIp = "192.0.2.14" },
+                AuditActions.EnrolmentCodeRefused, ResourceNames.Identity, user, AuditEntry.UnknownRole, ClientIp: "192.0.2.14", Details: new { Reason = "Expired" }),
+            new(new AuthenticatorReset { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, ResetBy = "admin-7" },
+                AuditActions.AuthenticatorReset, ResourceNames.Identity, "admin-7", Roles.Admin, Details: new { Account = user }),
             // The gateway's session store publishes how sessions end.
             new(new SignedOut { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, SessionId = "s-9", Everywhere = true },
                 AuditActions.SignedOut, ResourceNames.Gateway, user, AuditEntry.UnknownRole, Details: new { SessionId = "s-9", Everywhere = true }),
@@ -113,6 +121,7 @@ public sealed class AuditTableTests(EventServicesFixture fixture)
             "audit-conversation-status-changed", "audit-message-sent", "audit-mfa-enrolled", "audit-patient-profile-accessed",
             "audit-service-started", "audit-session-revoked", "audit-sign-in-failed", "audit-sign-in-succeeded", "audit-signed-out",
             "audit-sign-in-throttled", "audit-sign-in-storm-detected", "audit-session-ended",
+            "audit-enrolment-code-issued", "audit-enrolment-code-used", "audit-enrolment-code-refused", "audit-authenticator-reset",
         ];
 
         var factory = new ConnectionFactory { Uri = new Uri(fixture.MessagingConnectionString) };
