@@ -24,6 +24,7 @@ app.MapDefaultEndpoints();
 app.MapIdentityOpenApi();
 app.MapConnectApi();
 app.MapAccountApi();
+app.MapEnrolmentApi();
 app.MapRazorPages();
 
 await app.MigrateDatabaseAsync<AccountsDbContext>();

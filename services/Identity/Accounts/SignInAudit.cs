@@ -7,7 +7,7 @@ using MassTransit;
 namespace CareMessaging.Identity.Accounts;
 
 /// <summary>
-/// Publishes the sign-in events for the audit trail, and counts them (<see cref="IdentityTelemetry"/>).
+/// Publishes the sign-in and enrolment events for the audit trail, and counts them (<see cref="IdentityTelemetry"/>).
 /// Ids, reasons and the client address only: never a user name typed by someone, a password or a code.
 /// While the broker cannot take an event the sign-in step is a 503 after a bounded wait, never one the
 /// trail misses (ADR 0059).
@@ -47,4 +47,30 @@ public sealed class SignInAudit(IPublishEndpoint bus, TimeProvider clock, IHttpC
 
     public Task MfaEnrolledAsync(string userId) =>
         bus.PublishWithinTimeoutAsync(new MfaEnrolled { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId });
+
+    public Task EnrolmentCodeIssuedAsync(string userId, string issuedBy, DateTimeOffset expiresAt, bool replacedEarlierCode) =>
+        bus.PublishWithinTimeoutAsync(new EnrolmentCodeIssued
+        {
+            EventId = Guid.CreateVersion7(),
+            OccurredAt = clock.GetUtcNow(),
+            UserId = userId,
+            IssuedBy = issuedBy,
+            ExpiresAt = expiresAt,
+            ReplacedEarlierCode = replacedEarlierCode,
+        });
+
+    public Task EnrolmentCodeUsedAsync(string userId, string issuedBy) =>
+        bus.PublishWithinTimeoutAsync(new EnrolmentCodeUsed
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId, IssuedBy = issuedBy, ClientIp = ClientIp,
+        });
+
+    public Task EnrolmentCodeRefusedAsync(string userId, EnrolmentCodeRefusal reason) =>
+        bus.PublishWithinTimeoutAsync(new EnrolmentCodeRefused
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId, Reason = reason, ClientIp = ClientIp,
+        });
+
+    public Task AuthenticatorResetAsync(string userId, string resetBy) =>
+        bus.PublishWithinTimeoutAsync(new AuthenticatorReset { EventId = Guid.CreateVersion7(), OccurredAt = clock.GetUtcNow(), UserId = userId, ResetBy = resetBy });
 }

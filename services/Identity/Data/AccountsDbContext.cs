@@ -1,4 +1,5 @@
 using CareMessaging.Identity.Accounts;
+using CareMessaging.Identity.Enrolment;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,8 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
     public DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
 
     public DbSet<SignInFailureRecord> SignInFailures => Set<SignInFailureRecord>();
+
+    public DbSet<EnrolmentCode> EnrolmentCodes => Set<EnrolmentCode>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -49,6 +52,13 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
         {
             step.HasKey(s => s.UserId);
             step.HasOne<IdentityUser>().WithOne().HasForeignKey<AuthenticatorStep>(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<EnrolmentCode>(code =>
+        {
+            code.HasKey(c => c.UserId);
+            code.Property(c => c.CodeHash).HasMaxLength(64);
+            code.HasOne<IdentityUser>().WithOne().HasForeignKey<EnrolmentCode>(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using CareMessaging.Contracts;
 using CareMessaging.Identity.Accounts;
 using CareMessaging.Identity.Data;
+using CareMessaging.Identity.Enrolment;
 using CareMessaging.Identity.Oidc;
 using CareMessaging.Identity.Telemetry;
 using CareMessaging.ServiceDefaults;
@@ -78,6 +79,8 @@ internal static class Extensions
         builder.Services.AddScoped<SignInThrottle>();
         builder.Services.AddOptions<SignInThrottleSettings>().Bind(builder.Configuration.GetSection("Identity:Throttle"));
         builder.Services.AddHostedService<SignInFailurePruning>();
+        builder.Services.AddScoped<EnrolmentCodes>();
+        builder.Services.AddOptions<EnrolmentSettings>().Bind(builder.Configuration.GetSection("Identity:Enrolment"));
         builder.Services.AddScoped<ClientRegistration>();
         builder.Services.AddScoped<DemoAccountSeeder>();
 
