@@ -4,7 +4,7 @@ namespace CareMessaging.Gateway.Security;
 
 /// <summary>
 /// Anti-forgery for state-changing browser requests (see docs/decisions/0023): every POST, PUT,
-/// PATCH or DELETE to <c>/api/**</c>, <c>/hubs/**</c> or <c>/signout</c> must carry the token
+/// PATCH or DELETE to <c>/api/**</c>, <c>/identity/api/**</c>, <c>/hubs/**</c> or <c>/signout</c> must carry the token
 /// from <c>GET /api/session</c> in the <c>X-CSRF-TOKEN</c> header (or a
 /// <c>__RequestVerificationToken</c> form field); the token is bound to the signed-in user and
 /// to an HttpOnly cookie. WebSocket upgrades to <c>/hubs/**</c> must come from this origin.
@@ -44,7 +44,10 @@ internal static class Csrf
     public static void UseCsrfProtection(this WebApplication app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        var protectedPath = path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/signout");
+        // The Identity service's API is reached with the relayed session too (its administrative routes
+        // issue enrolment codes and reset authenticators); its pages have their own anti-forgery tokens.
+        var protectedPath = path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/signout")
+            || path.StartsWithSegments("/identity/api");
 
         if (protectedPath && IsWebSocketUpgrade(context.Request) && !SameOrigin(context))
         {

@@ -12,6 +12,7 @@ public sealed class AntiForgeryTests(CareMessagingStack stack)
     [InlineData("DELETE", "/api/admin/users/openapi/sessions")]
     [InlineData("POST", "/api/conversations/openapi/v1.json")]
     [InlineData("POST", "/api/notifications/openapi/../rebuild")]
+    [InlineData("POST", "/identity/api/admin/users/openapi/enrolment-code")]
     public async Task A_state_changing_request_whose_path_mentions_openapi_still_needs_the_token(string method, string path)
     {
         using var admin = GatewayBrowser.For(stack);

@@ -336,7 +336,7 @@ internal sealed class BrowserHandler(CookieContainer cookies, Uri gateway) : Del
 
             var unsafeMethod = request.Method != HttpMethod.Get && request.Method != HttpMethod.Head;
             if (unsafeMethod && !request.Options.TryGetValue(SkipCsrfHeader, out _) && CsrfToken is { } token
-                && !address.AbsolutePath.StartsWith("/identity/", StringComparison.Ordinal))
+                && (!address.AbsolutePath.StartsWith("/identity/", StringComparison.Ordinal) || address.AbsolutePath.StartsWith("/identity/api/", StringComparison.Ordinal)))
             {
                 request.Headers.Remove("X-CSRF-TOKEN");
                 request.Headers.TryAddWithoutValidation("X-CSRF-TOKEN", token);
