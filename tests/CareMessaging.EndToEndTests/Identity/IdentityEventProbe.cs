@@ -16,7 +16,7 @@ internal sealed class IdentityEventProbe : IAsyncDisposable
     private static readonly string[] EventNames =
     [
         "SignInSucceeded", "SignInFailed", "AccountLockedOut", "SignInThrottled", "SignInStormDetected", "MfaEnrolled",
-        "SignedOut", "SessionRevoked", "SessionEnded",
+        "SignedOut", "SessionRevoked", "SessionEnded", "EnrolmentCodeIssued", "EnrolmentCodeUsed", "EnrolmentCodeRefused", "AuthenticatorReset",
     ];
 
     private readonly ConcurrentQueue<(string Type, string Raw)> _received = new();

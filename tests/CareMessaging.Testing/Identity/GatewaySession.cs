@@ -145,12 +145,34 @@ public sealed partial class GatewayBrowser : IDisposable
         }
         else if (IsPage(page, "/account/mfa-enrol"))
         {
+            if (AsksForEnrolmentCode(page))
+            {
+                if (EnrolmentCode is null)
+                {
+                    return Outcome(page);
+                }
+
+                page = await PostFormAsync(page, new() { ["EnrolmentCode"] = EnrolmentCode });
+                if (!IsPage(page, "/account/mfa-enrol") || AsksForEnrolmentCode(page))
+                {
+                    return Outcome(page);
+                }
+            }
+
             EnrolledKey = SharedKey(page.Body);
             page = await PostFormAsync(page, new() { ["Code"] = Totp(EnrolledKey) });
         }
 
         return Outcome(page);
     }
+
+    /// <summary>
+    /// The one-time code an administrator issued, given when the enrolment page asks for one before it
+    /// shows the authenticator key; without it a sign-in that must enrol stops at that page.
+    /// </summary>
+    public string? EnrolmentCode { get; set; }
+
+    private static bool AsksForEnrolmentCode(Page page) => page.Body.Contains("value=\"enrolment-code\"", StringComparison.Ordinal);
 
     /// <summary>Signs in at the Identity service directly and enrols an authenticator; returns its shared key.</summary>
     public async Task<string> EnrolAuthenticatorAsync(string userName, string password)
