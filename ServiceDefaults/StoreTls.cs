@@ -143,9 +143,9 @@ public static class StoreTls
     /// <summary>
     /// A check that accepts what the system trusts, and a certificate whose only fault is an
     /// authority the system does not know when it chains to the configured one; a wrong host name
-    /// is never accepted.
+    /// is never accepted. Null when no authority is configured: the drivers' own check then applies.
     /// </summary>
-    private static RemoteCertificateValidationCallback? Validator(IConfiguration configuration)
+    public static RemoteCertificateValidationCallback? Validator(IConfiguration configuration)
     {
         if (configuration[CertificateAuthorityKey] is not { Length: > 0 } path)
         {

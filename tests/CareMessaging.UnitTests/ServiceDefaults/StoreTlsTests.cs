@@ -1,3 +1,6 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using CareMessaging.AppHost.Infrastructure.Processes;
 using CareMessaging.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 
@@ -47,6 +50,38 @@ public sealed class StoreTlsTests
 
         Assert.Equal(Given, configuration["ConnectionStrings:identitydb"]);
     }
+
+    [Fact]
+    public void The_authority_vouches_only_for_its_own_certificates_and_never_for_another_host_name()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "caremessaging-unit", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var tls = new ConfigurationBuilder().AddInMemoryCollection([new(StoreCertificates.EnabledKey, "true")]).Build();
+            var ours = StoreCertificates.Open(tls, Path.Combine(folder, "ours"))!;
+            var theirs = StoreCertificates.Open(tls, Path.Combine(folder, "theirs"))!;
+            var validate = StoreTls.Validator(new ConfigurationBuilder()
+                .AddInMemoryCollection([new(StoreTls.CertificateAuthorityKey, ours.AuthorityPath)]).Build())!;
+            using var ourServer = ServerCertificate(ours);
+            using var theirServer = ServerCertificate(theirs);
+
+            Assert.True(validate(this, ourServer, null, SslPolicyErrors.RemoteCertificateChainErrors));
+            Assert.False(validate(this, theirServer, null, SslPolicyErrors.RemoteCertificateChainErrors));
+            Assert.False(validate(this, ourServer, null, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch));
+            Assert.False(validate(this, null, null, SslPolicyErrors.RemoteCertificateNotAvailable));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Without_an_authority_the_drivers_own_check_applies() =>
+        Assert.Null(StoreTls.Validator(new ConfigurationBuilder().Build()));
+
+    private static X509Certificate2 ServerCertificate(StoreCertificates certificates) =>
+        X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(certificates.Directory, StoreCertificates.ServerCertificateFileName)));
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder()
