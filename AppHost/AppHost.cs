@@ -123,5 +123,8 @@ builder.AddProject<Projects.CareMessaging_Gateway>(ResourceNames.Gateway)
     .WithReplicasOnPublicPort(replicas)
     .WithHttpHealthCheck("/health");
 
+// Connections to the stores encrypted, and nothing less accepted, when asked (Infrastructure:Tls, ADR 0056).
+builder.RequireStoreTlsInEveryService(infrastructure);
+
 builder.RunProjectsDirectly();
 builder.Build().Run();

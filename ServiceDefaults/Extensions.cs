@@ -1,3 +1,4 @@
+using CareMessaging.ServiceDefaults;
 using CareMessaging.ServiceDefaults.Telemetry;
 using CareMessaging.ServiceDefaults.Outages;
 using Microsoft.AspNetCore.Builder;
@@ -31,6 +32,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         // Before the stores are registered, which read their connection strings once.
+        StoreTls.AddStoreTls(builder);
         Timeouts.BoundConnectionStrings(builder.Configuration);
 
         builder.Services.AddServiceDiscovery();

@@ -58,7 +58,8 @@ public static class Messaging
 
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(new Uri(connectionString));
+                // amqps:// is TLS with the broker's certificate checked (ADR 0056).
+                rabbit.Host(new Uri(connectionString), host => StoreTls.ConfigureBroker(host, new Uri(connectionString), builder.Configuration));
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -5,7 +5,8 @@ namespace CareMessaging.AppHost.Infrastructure;
 
 /// <summary>
 /// The stateful resources the services depend on, whatever runs them. Each service references
-/// and waits for the ones it uses; none of them knows which mode is active.
+/// and waits for the ones it uses; none of them knows which mode is active. <see cref="Tls"/> is
+/// set when connections to them must be encrypted (<c>Infrastructure:Tls</c>, ADR 0056).
 /// </summary>
 public sealed record CareMessagingInfrastructure(
     InfrastructureMode Mode,
@@ -15,7 +16,8 @@ public sealed record CareMessagingInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> IdentityDb,
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IResourceBuilder<IResourceWithConnectionString> Messaging,
-    IResourceBuilder<ParameterResource> ConversationEncryptionKey);
+    IResourceBuilder<ParameterResource> ConversationEncryptionKey,
+    StoreCertificates? Tls = null);
 
 public static class CareMessagingInfrastructureExtensions
 {
@@ -54,11 +56,19 @@ public static class CareMessagingInfrastructureExtensions
             postgres.AddDatabase(ResourceNames.IdentityDb),
             redis,
             messaging,
-            builder.AddParameter(ConversationEncryptionKeyParameter, state.Credentials.ConversationEncryptionKey!, secret: true));
+            builder.AddParameter(ConversationEncryptionKeyParameter, state.Credentials.ConversationEncryptionKey!, secret: true),
+            state.Tls);
     }
 
     private static CareMessagingInfrastructure AddContainers(IDistributedApplicationBuilder builder)
     {
+        if (builder.Configuration.GetValue<bool>(StoreCertificates.EnabledKey))
+        {
+            throw new DistributedApplicationException(
+                $"{StoreCertificates.EnabledKey} is supported with local processes and with servers run by someone else: " +
+                $"set {InfrastructureModeSelector.ConfigurationKey} to 'processes' or 'external', or turn TLS off for containers.");
+        }
+
         var postgres = builder.AddPostgres(ResourceNames.Postgres).WithDataVolume();
         var redis = builder.AddRedis(ResourceNames.Redis).WithDataVolume();
         var messaging = builder.AddRabbitMQ(ResourceNames.Messaging).WithDataVolume();
@@ -88,5 +98,25 @@ public static class CareMessagingInfrastructureExtensions
             builder.AddConnectionString(ResourceNames.IdentityDb),
             builder.AddConnectionString(ResourceNames.Redis),
             builder.AddConnectionString(ResourceNames.Messaging),
-            builder.AddParameter(ConversationEncryptionKeyParameter, secret: true));
+            builder.AddParameter(ConversationEncryptionKeyParameter, secret: true),
+            StoreCertificates.Open(builder.Configuration, stateDirectory: string.Empty, serverCertificateNeeded: false));
+
+    /// <summary>
+    /// With TLS on, every service starts only with connection strings that require it and trusts
+    /// the stores' certificate authority (ServiceDefaults' StoreTls), as the Helm chart sets them.
+    /// </summary>
+    public static void RequireStoreTlsInEveryService(this IDistributedApplicationBuilder builder, CareMessagingInfrastructure infrastructure)
+    {
+        if (infrastructure.Tls is not { } tls)
+        {
+            return;
+        }
+
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("StoreTls__Required", "true")
+                .WithEnvironment("StoreTls__CertificateAuthority", tls.AuthorityPath);
+        }
+    }
 }

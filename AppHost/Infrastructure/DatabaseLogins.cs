@@ -99,7 +99,7 @@ public sealed class DatabaseLogins
     {
         var endpoint = _server!.PrimaryEndpoint;
         return ReferenceExpression.Create(
-            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={login};Password={_passwords[login].Resource};Database={databaseName}");
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={login};Password={_passwords[login].Resource};Database={databaseName}{_server.TlsConnectionOptions}");
     }
 
     private async Task CreateAsync(IReadOnlyDictionary<string, string> passwords, CancellationToken cancellationToken)

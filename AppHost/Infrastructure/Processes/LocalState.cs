@@ -13,15 +13,19 @@ public sealed class LocalState
 {
     public const string ConfigurationKey = "Infrastructure:StateDirectory";
 
-    private LocalState(string directory, LocalCredentials credentials)
+    private LocalState(string directory, LocalCredentials credentials, StoreCertificates? tls)
     {
         Directory = directory;
         Credentials = credentials;
+        Tls = tls;
     }
 
     public string Directory { get; }
 
     public LocalCredentials Credentials { get; }
+
+    /// <summary>The certificates the local servers present when <c>Infrastructure:Tls</c> is on, else null.</summary>
+    public StoreCertificates? Tls { get; }
 
     public static LocalState Open(IConfiguration configuration, string appHostDirectory)
     {
@@ -50,7 +54,7 @@ public sealed class LocalState
             Write(file, credentials);
         }
 
-        return new LocalState(directory, credentials);
+        return new LocalState(directory, credentials, StoreCertificates.Open(configuration, directory));
     }
 
     private static void Write(string file, LocalCredentials credentials)

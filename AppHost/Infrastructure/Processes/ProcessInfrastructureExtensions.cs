@@ -25,7 +25,7 @@ public static class ProcessInfrastructureExtensions
         Prerequisites.Require("/usr/share/postgresql/15/extension/pg_trgm.control", "postgresql-contrib");
 
         var password = builder.AddParameter($"{name}-password", state.Credentials.PostgresPassword, secret: true);
-        var server = new PostgresProcessResource(name, state.Directory, password.Resource);
+        var server = new PostgresProcessResource(name, state.Directory, password.Resource, state.Tls);
 
         // DCP runs the server, but nothing runs its databases: they are created once the server
         // answers and follow its state from then on (Aspire does this only for containers).
@@ -43,6 +43,7 @@ public static class ProcessInfrastructureExtensions
             .WithEndpoint(name: PostgresProcessResource.EndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
             .WithEnvironment("CM_STATE_DIR", state.Directory)
             .WithEnvironment("CM_POSTGRES_PASSWORD", password)
+            .WithTlsCertificates(state.Tls)
             .WithReadinessCheck(new PostgresReadinessCheck(server, "postgres"));
     }
 
@@ -67,12 +68,13 @@ public static class ProcessInfrastructureExtensions
         Prerequisites.Require("/usr/bin/redis-server", "redis-server");
 
         var password = builder.AddParameter($"{name}-password", state.Credentials.RedisPassword, secret: true);
-        var redis = new RedisProcessResource(name, state.Directory, password.Resource);
+        var redis = new RedisProcessResource(name, state.Directory, password.Resource, state.Tls);
         return builder.AddResource(redis)
             .WithArgs(Path.Combine(ScriptsDirectory(builder), "redis.sh"))
             .WithEndpoint(name: RedisProcessResource.EndpointName, scheme: "tcp", env: "REDIS_PORT", isProxied: false)
             .WithEnvironment("CM_STATE_DIR", state.Directory)
             .WithEnvironment("CM_REDIS_PASSWORD", password)
+            .WithTlsCertificates(state.Tls)
             .WithReadinessCheck(new RedisReadinessCheck(redis));
     }
 
@@ -82,7 +84,7 @@ public static class ProcessInfrastructureExtensions
         Prerequisites.Require("/usr/lib/rabbitmq/bin/rabbitmq-server", "rabbitmq-server");
 
         var password = builder.AddParameter($"{name}-password", state.Credentials.RabbitMqPassword, secret: true);
-        var rabbit = new RabbitMqProcessResource(name, state.Directory, password.Resource);
+        var rabbit = new RabbitMqProcessResource(name, state.Directory, password.Resource, state.Tls);
         return builder.AddResource(rabbit)
             .WithArgs(Path.Combine(ScriptsDirectory(builder), "rabbitmq.sh"))
             .WithEndpoint(name: RabbitMqProcessResource.EndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT", isProxied: false)
@@ -91,8 +93,14 @@ public static class ProcessInfrastructureExtensions
             .WithEnvironment("CM_STATE_DIR", state.Directory)
             .WithEnvironment("CM_RABBITMQ_USER", RabbitMqProcessResource.UserName)
             .WithEnvironment("CM_RABBITMQ_PASSWORD", password)
+            .WithTlsCertificates(state.Tls)
             .WithReadinessCheck(new RabbitMqReadinessCheck(rabbit));
     }
+
+    /// <summary>With TLS on, the launcher makes the server listen only with TLS, presenting the certificates in <c>CM_TLS_DIR</c>.</summary>
+    private static IResourceBuilder<T> WithTlsCertificates<T>(this IResourceBuilder<T> builder, StoreCertificates? tls)
+        where T : ExecutableResource =>
+        tls is null ? builder : builder.WithEnvironment("CM_TLS_DIR", tls.Directory);
 
     private static IResourceBuilder<T> WithReadinessCheck<T>(this IResourceBuilder<T> builder, IHealthCheck check)
         where T : IResource

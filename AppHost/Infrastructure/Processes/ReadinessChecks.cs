@@ -49,23 +49,37 @@ internal sealed class PostgresReadinessCheck(IResourceWithConnectionString resou
     }
 }
 
-internal sealed class RedisReadinessCheck(IResourceWithConnectionString resource) : ReadinessCheck(resource)
+internal sealed class RedisReadinessCheck(RedisProcessResource server) : ReadinessCheck(server)
 {
+    private readonly StoreCertificates? _tls = server.Tls;
+
     protected override async Task ProbeAsync(string connectionString, CancellationToken cancellationToken)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 5_000;
+        if (_tls is { } tls)
+        {
+            options.CertificateValidation += tls.IsServerCertificate;
+        }
+
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
         await redis.GetDatabase().PingAsync();
     }
 }
 
-internal sealed class RabbitMqReadinessCheck(IResourceWithConnectionString resource) : ReadinessCheck(resource)
+internal sealed class RabbitMqReadinessCheck(RabbitMqProcessResource broker) : ReadinessCheck(broker)
 {
+    private readonly StoreCertificates? _tls = broker.Tls;
+
     protected override async Task ProbeAsync(string connectionString, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory { Uri = new Uri(connectionString), RequestedConnectionTimeout = TimeSpan.FromSeconds(5) };
+        if (_tls is { } tls)
+        {
+            factory.Ssl.CertificateValidationCallback = tls.IsServerCertificate;
+        }
+
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await channel.ExchangeDeclarePassiveAsync("amq.direct", cancellationToken);

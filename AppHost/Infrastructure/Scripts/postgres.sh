@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs PostgreSQL 15 from Debian's packages in the foreground with its data in the
-# state folder. Environment: CM_STATE_DIR, PGPORT, CM_POSTGRES_PASSWORD, and
-# CM_POSTGRES_BIN (the folder of the server binaries, for another build or a test).
+# state folder. Environment: CM_STATE_DIR, PGPORT, CM_POSTGRES_PASSWORD,
+# CM_POSTGRES_BIN (the folder of the server binaries, for another build or a test), and
+# CM_TLS_DIR (server.crt and server.key: connections over TCP then must use TLS).
 source "$(dirname "$0")/common.sh"
 : "${CM_STATE_DIR:?}" "${PGPORT:?}" "${CM_POSTGRES_PASSWORD:?}"
 
@@ -56,6 +57,28 @@ if [ ! -s "$data/PG_VERSION" ]; then
   rm -f "$pwfile"
 fi
 
+# With TLS (ADR 0056) the server presents CM_TLS_DIR's certificate, and its own host-based
+# rules accept TCP connections only with TLS; the socket in the state folder stays for tools.
+# The key is copied to where the server's user owns it: PostgreSQL refuses a key others can read.
+tls_args=()
+if [ -n "${CM_TLS_DIR:-}" ]; then
+  tls="$home/tls"
+  mkdir -p "$tls"
+  install -m 644 "$CM_TLS_DIR/server.crt" "$tls/server.crt"
+  install -m 600 "$CM_TLS_DIR/server.key" "$tls/server.key"
+  cat > "$tls/pg_hba.conf" <<HBA
+local   all          all                 scram-sha-256
+local   replication  all                 scram-sha-256
+hostssl all          all  127.0.0.1/32   scram-sha-256
+hostssl all          all  ::1/128        scram-sha-256
+hostssl replication  all  127.0.0.1/32   scram-sha-256
+hostssl replication  all  ::1/128        scram-sha-256
+HBA
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$tls"
+  tls_args=(-c ssl=on -c "ssl_cert_file=$tls/server.crt" -c "ssl_key_file=$tls/server.key"
+    -c ssl_min_protocol_version=TLSv1.2 -c "hba_file=$tls/pg_hba.conf")
+fi
+
 # A postmaster.pid from a crashed run: stop the leftover server if it still runs, else
 # PostgreSQL itself treats a pid file whose process is gone as stale.
 stop_leftovers "postgres -D $data"
@@ -72,5 +95,5 @@ stop_leftovers "postgres -D $data"
   -c log_destination=stderr \
   -c logging_collector=off \
   -c log_error_verbosity=terse \
-  -c "log_line_prefix=%m [%p] %q%u@%d " 2>&1 &
+  -c "log_line_prefix=%m [%p] %q%u@%d " "${tls_args[@]}" 2>&1 &
 run_until_exit $! INT

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs RabbitMQ from Debian's packages in the foreground as its own node, with its
 # database and logs in the state folder. Environment: CM_STATE_DIR,
-# RABBITMQ_NODE_PORT, RABBITMQ_DIST_PORT, CM_RABBITMQ_USER, CM_RABBITMQ_PASSWORD.
+# RABBITMQ_NODE_PORT, RABBITMQ_DIST_PORT, CM_RABBITMQ_USER, CM_RABBITMQ_PASSWORD, and
+# CM_TLS_DIR (ca.crt, server.crt, server.key: RABBITMQ_NODE_PORT then takes AMQP over TLS only).
 source "$(dirname "$0")/common.sh"
 : "${CM_STATE_DIR:?}" "${RABBITMQ_NODE_PORT:?}" "${RABBITMQ_DIST_PORT:?}" "${CM_RABBITMQ_USER:?}" "${CM_RABBITMQ_PASSWORD:?}"
 
@@ -16,9 +17,26 @@ chmod 700 "$dir"
 node="caremessaging-$(printf '%s' "$dir" | sha256sum | cut -c1-12)@localhost"
 stop_leftovers "${node%@*}"
 
+# With TLS (ADR 0056) the port is an AMQPS listener and there is no plain one. The broker
+# would open a plain listener on RABBITMQ_NODE_PORT by itself, so it is not passed on.
+if [ -n "${CM_TLS_DIR:-}" ]; then
+  listeners="listeners.tcp = none
+listeners.ssl.default = 127.0.0.1:$RABBITMQ_NODE_PORT
+ssl_options.cacertfile = $CM_TLS_DIR/ca.crt
+ssl_options.certfile = $CM_TLS_DIR/server.crt
+ssl_options.keyfile = $CM_TLS_DIR/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
+ssl_options.versions.1 = tlsv1.3
+ssl_options.versions.2 = tlsv1.2"
+  unset RABBITMQ_NODE_PORT
+else
+  listeners="listeners.tcp.1 = 127.0.0.1:$RABBITMQ_NODE_PORT"
+fi
+
 umask 077
 cat > "$dir/rabbitmq.conf" <<CONF
-listeners.tcp.1 = 127.0.0.1:$RABBITMQ_NODE_PORT
+$listeners
 default_user = $CM_RABBITMQ_USER
 default_pass = $CM_RABBITMQ_PASSWORD
 default_vhost = /

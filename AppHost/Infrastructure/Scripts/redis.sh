@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Redis from Debian's packages in the foreground with its append-only file in the
-# state folder. Environment: CM_STATE_DIR, REDIS_PORT, CM_REDIS_PASSWORD, and CM_REDIS_DATA,
-# the data folder's name (default redis; the gateway's session store has its own).
+# state folder. Environment: CM_STATE_DIR, REDIS_PORT, CM_REDIS_PASSWORD, CM_REDIS_DATA,
+# the data folder's name (default redis; the gateway's session store has its own), and
+# CM_TLS_DIR (ca.crt, server.crt, server.key: REDIS_PORT then takes TLS only).
 source "$(dirname "$0")/common.sh"
 : "${CM_STATE_DIR:?}" "${REDIS_PORT:?}" "${CM_REDIS_PASSWORD:?}"
 
@@ -12,9 +13,23 @@ mkdir -p "$dir"
 tag="caremessaging-$(printf '%s' "$dir" | sha256sum | cut -c1-12)"
 stop_leftovers "$tag"
 
+# With TLS (ADR 0056) the port speaks TLS only and the plain port is off (0). Clients show
+# no certificate: the password is their proof.
+if [ -n "${CM_TLS_DIR:-}" ]; then
+  listen="port 0
+tls-port $REDIS_PORT
+tls-cert-file $CM_TLS_DIR/server.crt
+tls-key-file $CM_TLS_DIR/server.key
+tls-ca-cert-file $CM_TLS_DIR/ca.crt
+tls-auth-clients no
+tls-protocols \"TLSv1.2 TLSv1.3\""
+else
+  listen="port $REDIS_PORT"
+fi
+
 # The password goes in through a config file read from stdin, never on the command line.
 exec /usr/bin/redis-server - <<CONF
-port $REDIS_PORT
+$listen
 bind 127.0.0.1
 protected-mode yes
 requirepass $CM_REDIS_PASSWORD

@@ -37,7 +37,11 @@ internal static class Extensions
         builder.Services.AddSignalR().AddStackExchangeRedis(
             builder.Configuration.GetConnectionString(ResourceNames.Redis) ?? string.Empty,
             // Replicas of this service share one channel namespace, apart from anything else in Redis.
-            redis => redis.Configuration.ChannelPrefix = RedisChannel.Literal("caremessaging-notification"));
+            redis =>
+            {
+                redis.Configuration.ChannelPrefix = RedisChannel.Literal("caremessaging-notification");
+                StoreTls.TrustAuthority(redis.Configuration, builder.Configuration);
+            });
 
         // A client-credentials token with the read-model scope (ServiceClient section, set by the AppHost).
         builder.Services.AddHttpClient<ReadModelExportClient>(http =>

@@ -99,6 +99,10 @@ public sealed partial class PodmanCluster : IAsyncLifetime
             // The test ingress reaches the gateway pods from the bridge's gateway address.
             $"forwardedHeaders.ingressNetworks={HostAddress}/32",
             "telemetry.otlpEndpoint=",
+            // The stores are the test's plain local processes, reached through relays under another
+            // host name than their certificates could carry; StoreTlsTests runs the stores with TLS.
+            "storeTls.required=false",
+            "storeTls.caSecretName=",
         ]);
         var hosts = ServiceAddresses().ToDictionary(s => $"{HelmChart.ReleaseName}-{s.Key}", s => s.Value, StringComparer.Ordinal);
         hosts[StoresHost] = HostAddress;

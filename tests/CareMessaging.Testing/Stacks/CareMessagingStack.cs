@@ -23,22 +23,25 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
 {
     private readonly TemporaryStateDirectory _state;
     private readonly bool _ownsState;
+    private readonly string[] _settings;
     private TcpListener? _portHolder;
 
     public CareMessagingStack()
-        : this(new TemporaryStateDirectory(), ownsState: true)
+        : this(new TemporaryStateDirectory(), ownsState: true, settings: [])
     {
     }
 
-    private CareMessagingStack(TemporaryStateDirectory state, bool ownsState) => (_state, _ownsState) = (state, ownsState);
+    private CareMessagingStack(TemporaryStateDirectory state, bool ownsState, string[] settings) =>
+        (_state, _ownsState, _settings) = (state, ownsState, settings);
 
     /// <summary>
     /// The whole stack on a state folder the caller keeps once the stack has stopped, so that it can
-    /// be started on it again: after a restore into it, for example.
+    /// be started on it again: after a restore into it, for example. <paramref name="settings"/>
+    /// (key=value) come on top of the stack's own, for a stack started as an operator configured it.
     /// </summary>
-    public static async Task<CareMessagingStack> StartOnAsync(TemporaryStateDirectory state)
+    public static async Task<CareMessagingStack> StartOnAsync(TemporaryStateDirectory state, params string[] settings)
     {
-        var stack = new CareMessagingStack(state, ownsState: false);
+        var stack = new CareMessagingStack(state, ownsState: false, settings);
         try
         {
             await stack.InitializeAsync();
@@ -70,7 +73,7 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
         TakenGatewayPort = ((IPEndPoint)_portHolder.LocalEndpoint).Port;
         Telemetry = await OtlpReceiver.StartAsync();
 
-        await StartAsync(_state.Path, ["Seed:Demo=true", $"Gateway:Port={TakenGatewayPort}"], AllResources, TestTimeouts.StackStart, builder =>
+        await StartAsync(_state.Path, ["Seed:Demo=true", $"Gateway:Port={TakenGatewayPort}", .. _settings], AllResources, TestTimeouts.StackStart, builder =>
         {
             // Every test signs in through the gateway from the one loopback address, well over the
             // deployed 100 attempts a minute per address once the suite runs together. The limit per

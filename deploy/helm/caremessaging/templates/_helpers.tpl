@@ -220,6 +220,13 @@ Authentication__RequireHttpsMetadata: "false"
 services__{{ $callee }}__http__0: {{ include "cm.url" (dict "root" $root "name" $callee) | quote }}
 {{- end }}
 {{- end }}
+{{- if $wiring.stores }}
+{{- /* The services refuse a connection string to a store that does not encrypt and check the server (ADR 0056). */}}
+StoreTls__Required: {{ $root.Values.storeTls.required | toString | quote }}
+{{- if $root.Values.storeTls.caSecretName }}
+StoreTls__CertificateAuthority: {{ include "cm.storeCaPath" $root | quote }}
+{{- end }}
+{{- end }}
 {{- if eq $name "gateway" }}
 IDENTITY_HTTP: {{ $identity | quote }}
 services__identity__http__0: {{ $identity | quote }}
@@ -255,4 +262,12 @@ ServiceClient__Scope: caremessaging.readmodel
 {{- if eq $name "web" }}
 Display__TimeZone: {{ $root.Values.web.timeZone | quote }}
 {{- end }}
+{{- end -}}
+
+{{/* Where the stores' certificate authority (storeTls.caSecretName) is mounted, and the file in it. */}}
+{{- define "cm.storeCaDirectory" -}}
+/etc/caremessaging/store-ca
+{{- end -}}
+{{- define "cm.storeCaPath" -}}
+{{ include "cm.storeCaDirectory" . }}/ca.crt
 {{- end -}}
