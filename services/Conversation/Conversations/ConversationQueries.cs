@@ -95,23 +95,25 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
             .Select(c => (ConversationKeys?)new ConversationKeys(c.Id, c.PatientId, c.CareTeamId))
             .SingleOrDefaultAsync(cancellationToken);
 
-    /// <summary>The four dashboard figures for the caller, straight from this database.</summary>
+    /// <summary>The four dashboard figures for the caller, straight from this database, in one statement.</summary>
     public async Task<DashboardCounts> SummaryAsync(CareMessagingCaller caller, CancellationToken cancellationToken)
     {
         var visible = db.Conversations.AsNoTracking().Where(caller.CanSeeConversation());
+        var horizons = visible.HorizonsIn(db, caller.UserId);
+        var ownAfterHorizon = visible.OwnAfterHorizon(db, caller.UserId);
         var figures = await visible.GroupBy(_ => 1)
             .Select(all => new
             {
                 Conversations = all.LongCount(),
                 Patients = all.Where(c => c.Status != ConversationStatus.Archived).Select(c => c.PatientId).Distinct().LongCount(),
                 Messages = all.Sum(c => c.MessageCount),
+                Unread = all.Sum(c => c.MessageCount) - horizons.Sum(h => h.ReadUpToSequence) - ownAfterHorizon.LongCount(),
             })
             .SingleOrDefaultAsync(cancellationToken);
-        var unread = await visible.ForReader(db, caller.UserId).TotalForReader(db, caller.UserId).SingleOrDefaultAsync(cancellationToken);
         return new DashboardCounts
         {
             TotalConversations = figures?.Conversations ?? 0,
-            UnreadMessages = unread,
+            UnreadMessages = figures?.Unread ?? 0,
             UniquePatients = figures?.Patients ?? 0,
             TotalMessages = figures?.Messages ?? 0,
         };
@@ -135,13 +137,15 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
         return $"%{escaped}%";
     }
 
-    private static IQueryable<Row> Project(IQueryable<ReaderState> states) =>
+    // The names are looked up per row shown rather than joined: a join lets the planner hash all
+    // patients for a page of 50 (ADR 0017).
+    private IQueryable<Row> Project(IQueryable<ReaderState> states) =>
         states.Select(s => new Row
         {
             Id = s.Conversation.Id,
             PatientId = s.Conversation.PatientId,
-            GivenName = s.Conversation.Patient!.GivenName,
-            FamilyName = s.Conversation.Patient.FamilyName,
+            GivenName = db.Patients.Where(p => p.PatientId == s.Conversation.PatientId).Select(p => p.GivenName).First(),
+            FamilyName = db.Patients.Where(p => p.PatientId == s.Conversation.PatientId).Select(p => p.FamilyName).First(),
             CareTeamId = s.Conversation.CareTeamId,
             Topic = s.Conversation.Topic,
             Status = s.Conversation.Status,

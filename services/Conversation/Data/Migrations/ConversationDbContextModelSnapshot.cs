@@ -123,6 +123,8 @@ namespace CareMessaging.Conversation.Data.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_conversations_care_team_id_last_activity_at_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CareTeamId", "LastActivityAt", "Id"), new[] { "PatientId", "Status", "MessageCount" });
+
                     b.HasIndex("PatientId", "LastActivityAt", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_conversations_patient_id_last_activity_at_id");
@@ -196,6 +198,8 @@ namespace CareMessaging.Conversation.Data.Migrations
                     b.HasIndex("SenderId", "ClientMessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_messages_sender_id_client_message_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SenderId", "ClientMessageId"), new[] { "ConversationId", "Sequence" });
 
                     b.ToTable("messages", (string)null);
                 });
@@ -404,6 +408,11 @@ namespace CareMessaging.Conversation.Data.Migrations
 
                     b.HasKey("ConversationId", "ReaderId")
                         .HasName("pk_read_horizons");
+
+                    b.HasIndex("ReaderId", "ConversationId")
+                        .HasDatabaseName("ix_read_horizons_reader_id_conversation_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReaderId", "ConversationId"), new[] { "ReadUpToSequence" });
 
                     b.ToTable("read_horizons", (string)null);
                 });
