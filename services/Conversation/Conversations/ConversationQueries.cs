@@ -99,15 +99,14 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
     public async Task<DashboardCounts> SummaryAsync(CareMessagingCaller caller, CancellationToken cancellationToken)
     {
         var visible = db.Conversations.AsNoTracking().Where(caller.CanSeeConversation());
-        var horizons = visible.HorizonsIn(db, caller.UserId);
-        var ownAfterHorizon = visible.OwnAfterHorizon(db, caller.UserId);
+        var settled = visible.SettledIn(db, caller);
         var figures = await visible.GroupBy(_ => 1)
             .Select(all => new
             {
                 Conversations = all.LongCount(),
                 Patients = all.Where(c => c.Status != ConversationStatus.Archived).Select(c => c.PatientId).Distinct().LongCount(),
                 Messages = all.Sum(c => c.MessageCount),
-                Unread = all.Sum(c => c.MessageCount) - horizons.Sum(h => h.ReadUpToSequence) - ownAfterHorizon.LongCount(),
+                Unread = all.Sum(c => c.MessageCount) - settled.Sum(),
             })
             .SingleOrDefaultAsync(cancellationToken);
         return new DashboardCounts

@@ -25,6 +25,8 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
 
     public DbSet<ReadHorizon> ReadHorizons => Set<ReadHorizon>();
 
+    public DbSet<ReaderTally> ReaderTallies => Set<ReaderTally>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -122,6 +124,13 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
             horizon.HasOne<ConversationEntity>().WithMany().HasForeignKey(h => h.ConversationId);
             // The summary sums one reader's horizons from this index alone (ADR 0017).
             horizon.HasIndex(h => new { h.ReaderId, h.ConversationId }).IncludeProperties(h => h.ReadUpToSequence);
+        });
+
+        modelBuilder.Entity<ReaderTally>(tally =>
+        {
+            tally.HasKey(t => new { t.ReaderId, t.CareTeamId });
+            tally.Property(t => t.ReaderId).HasMaxLength(128);
+            tally.Property(t => t.CareTeamId).HasMaxLength(64);
         });
 
         modelBuilder.Entity<OutboxMessage>(outbox =>

@@ -1,5 +1,5 @@
+using CareMessaging.Contracts;
 using CareMessaging.Conversation.Data;
-using CareMessaging.Conversation.Messages;
 using ConversationEntity = CareMessaging.Conversation.Conversations.Conversation;
 
 namespace CareMessaging.Conversation.ReadState;
@@ -8,7 +8,7 @@ namespace CareMessaging.Conversation.ReadState;
 /// Unread, the one definition (ADR 0004): a reader's unread messages in a conversation are the
 /// messages after their read horizon not sent by them. The list's counts and Unread/Read filters,
 /// the read state after marking read (<see cref="ForReader"/>) and the summary's figure
-/// (<see cref="HorizonsIn"/>, <see cref="OwnAfterHorizon"/>) all come from here.
+/// (<see cref="SettledIn"/>) all come from here.
 /// </summary>
 public static class Unread
 {
@@ -39,22 +39,31 @@ public static class Unread
         states.Where(s => s.Conversation.MessageCount <= s.Horizon || (s.Conversation.LastSenderId == readerId && s.UnreadCount == 0));
 
     /// <summary>
-    /// The reader's horizons in <paramref name="visible"/> conversations, for the summary's total:
-    /// sequences have no gaps, so the messages after the horizons number
-    /// <c>Σ message_count − Σ horizon</c>, less the reader's own among them
-    /// (<see cref="OwnAfterHorizon"/>). Both read only indexes (ADR 0017).
+    /// The messages of <paramref name="visible"/> conversations that are not unread for the reader:
+    /// those up to their horizon and their own after it. Sequences have no gaps, so the unread
+    /// total is <c>Σ message_count</c> less this. Staff see whole care teams, so theirs is the sum
+    /// of their teams' tallies (<see cref="ReaderTally"/>, ADR 0017); a patient's is counted from
+    /// their horizons and messages, which are few.
     /// </summary>
-    public static IQueryable<ReadHorizon> HorizonsIn(this IQueryable<ConversationEntity> visible, ConversationDbContext db, string readerId) =>
-        db.ReadHorizons.Where(h => h.ReaderId == readerId && visible.Any(c => c.Id == h.ConversationId));
+    public static IQueryable<long> SettledIn(this IQueryable<ConversationEntity> visible, ConversationDbContext db, CareMessagingCaller reader)
+    {
+        var readerId = reader.UserId;
+        if (reader.Kind == CallerKind.Staff)
+        {
+            var teams = reader.CareTeams.ToList();
+            return db.ReaderTallies.Where(t => t.ReaderId == readerId && teams.Contains(t.CareTeamId)).Select(t => t.SettledMessages);
+        }
 
-    /// <summary>The reader's own messages after their horizon in <paramref name="visible"/> conversations.</summary>
-    public static IQueryable<Message> OwnAfterHorizon(this IQueryable<ConversationEntity> visible, ConversationDbContext db, string readerId) =>
-        from m in db.Messages
-        where m.SenderId == readerId && visible.Any(c => c.Id == m.ConversationId)
-        join h in db.ReadHorizons.Where(h => h.ReaderId == readerId) on m.ConversationId equals h.ConversationId into horizons
-        from h in horizons.DefaultIfEmpty()
-        where m.Sequence > (h == null ? 0L : h.ReadUpToSequence)
-        select m;
+        var read = db.ReadHorizons.Where(h => h.ReaderId == readerId && visible.Any(c => c.Id == h.ConversationId)).Select(h => h.ReadUpToSequence);
+        var ownAfterHorizon =
+            from m in db.Messages
+            where m.SenderId == readerId && visible.Any(c => c.Id == m.ConversationId)
+            join h in db.ReadHorizons.Where(h => h.ReaderId == readerId) on m.ConversationId equals h.ConversationId into horizons
+            from h in horizons.DefaultIfEmpty()
+            where m.Sequence > (h == null ? 0L : h.ReadUpToSequence)
+            select 1L;
+        return read.Concat(ownAfterHorizon);
+    }
 }
 
 /// <summary>One conversation as one reader stands with it.</summary>

@@ -417,6 +417,28 @@ namespace CareMessaging.Conversation.Data.Migrations
                     b.ToTable("read_horizons", (string)null);
                 });
 
+            modelBuilder.Entity("CareMessaging.Conversation.ReadState.ReaderTally", b =>
+                {
+                    b.Property<string>("ReaderId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reader_id");
+
+                    b.Property<string>("CareTeamId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("care_team_id");
+
+                    b.Property<long>("SettledMessages")
+                        .HasColumnType("bigint")
+                        .HasColumnName("settled_messages");
+
+                    b.HasKey("ReaderId", "CareTeamId")
+                        .HasName("pk_reader_tallies");
+
+                    b.ToTable("reader_tallies", (string)null);
+                });
+
             modelBuilder.Entity("CareMessaging.Conversation.Conversations.Conversation", b =>
                 {
                     b.HasOne("CareMessaging.Conversation.Patients.Patient", "Patient")
