@@ -8,6 +8,7 @@ using CareMessaging.Conversation.Paging;
 using CareMessaging.Conversation.Patients;
 using CareMessaging.Conversation.ReadState;
 using Microsoft.EntityFrameworkCore;
+using ConversationEntity = CareMessaging.Conversation.Conversations.Conversation;
 
 namespace CareMessaging.Conversation.Conversations;
 
@@ -28,39 +29,10 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
 {
     public async Task<ConversationListPage> ListAsync(CareMessagingCaller caller, ListRequest request, CancellationToken cancellationToken)
     {
-        var query = db.Conversations.AsNoTracking().Where(caller.CanSeeConversation());
-
-        if (request.PatientId is { } patientId)
-        {
-            query = query.Where(c => c.PatientId == patientId);
-        }
-
-        if (request.Status is { } status)
-        {
-            query = query.Where(c => c.Status == status);
-        }
-
-        if (SearchPattern(request.Search) is { } pattern)
-        {
-            query = query.Where(c => EF.Functions.Like(c.SearchText, pattern, @"\"));
-        }
-
-        if (request.After is { } after)
-        {
-            query = query.Where(c => EF.Functions.LessThan(
-                ValueTuple.Create(c.LastActivityAt, c.Id),
-                ValueTuple.Create(after.LastActivityAt, after.Id)));
-        }
-
-        var states = query.ForReader(db, caller.UserId);
-        states = request.Filter switch
-        {
-            ReadFilter.Unread => states.WithUnread(caller.UserId),
-            ReadFilter.Read => states.WithoutUnread(caller.UserId),
-            _ => states,
-        };
-
-        var rows = await Project(states.OrderByDescending(s => s.Conversation.LastActivityAt).ThenByDescending(s => s.Conversation.Id).Take(request.Limit + 1))
+        var pages = caller.VisibleParts()
+            .Select(part => PageOf(db.Conversations.AsNoTracking().Where(part), caller.UserId, request))
+            .Aggregate(Queryable.Concat);
+        var rows = await Project(pages.OrderByDescending(s => s.Conversation.LastActivityAt).ThenByDescending(s => s.Conversation.Id).Take(request.Limit + 1))
             .ToListAsync(cancellationToken);
 
         var items = rows.Take(request.Limit).Select(ToItem).ToList();
@@ -116,6 +88,41 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
             UniquePatients = figures?.Patients ?? 0,
             TotalMessages = figures?.Messages ?? 0,
         };
+    }
+
+    // One part's first rows of the page, newest first; the parts' pages are merged and cut again.
+    private IQueryable<ReaderState> PageOf(IQueryable<ConversationEntity> query, string readerId, ListRequest request)
+    {
+        if (request.PatientId is { } patientId)
+        {
+            query = query.Where(c => c.PatientId == patientId);
+        }
+
+        if (request.Status is { } status)
+        {
+            query = query.Where(c => c.Status == status);
+        }
+
+        if (SearchPattern(request.Search) is { } pattern)
+        {
+            query = query.Where(c => EF.Functions.Like(c.SearchText, pattern, @"\"));
+        }
+
+        if (request.After is { } after)
+        {
+            query = query.Where(c => EF.Functions.LessThan(
+                ValueTuple.Create(c.LastActivityAt, c.Id),
+                ValueTuple.Create(after.LastActivityAt, after.Id)));
+        }
+
+        var states = query.ForReader(db, readerId);
+        states = request.Filter switch
+        {
+            ReadFilter.Unread => states.WithUnread(readerId),
+            ReadFilter.Read => states.WithoutUnread(readerId),
+            _ => states,
+        };
+        return states.OrderByDescending(s => s.Conversation.LastActivityAt).ThenByDescending(s => s.Conversation.Id).Take(request.Limit + 1);
     }
 
     /// <summary>
