@@ -102,6 +102,13 @@ foreach (var (name, call) in scenarios)
 
 Console.WriteLine();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024.0):F0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, {await ScalarAsync("SELECT version()")}");
+if (Environment.GetEnvironmentVariable("BENCH_HOLD") == "1")
+{
+    // Keeps the loaded database for EXPLAIN (ANALYZE, BUFFERS) by hand until a line arrives on standard input.
+    Console.WriteLine($"Holding the database until a line arrives on standard input: {database}");
+    Console.ReadLine();
+}
+
 return;
 
 static double Ms(HistogramBase histogram, double percentile) => histogram.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;

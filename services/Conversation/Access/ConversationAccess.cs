@@ -24,6 +24,19 @@ public static class ConversationAccess
         };
     }
 
+    /// <summary>
+    /// The caller's visible conversations in disjoint parts that each follow one index in list
+    /// order: a staff member's care teams one by one, so that a page reads each team's index from
+    /// its newest row rather than filtering everyone's conversations by team (ADR 0017).
+    /// </summary>
+    public static IReadOnlyList<Expression<Func<ConversationEntity, bool>>> VisibleParts(this CareMessagingCaller caller)
+    {
+        var teams = caller.CareTeams.Distinct().ToList();
+        return caller.Kind == CallerKind.Staff && teams.Count > 1
+            ? [.. teams.Select(team => (Expression<Func<ConversationEntity, bool>>)(c => c.CareTeamId == team))]
+            : [caller.CanSeeConversation()];
+    }
+
     public static Expression<Func<Patient, bool>> CanSeePatient(this CareMessagingCaller caller)
     {
         var teams = caller.CareTeams.ToList();

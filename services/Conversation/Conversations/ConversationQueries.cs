@@ -8,6 +8,7 @@ using CareMessaging.Conversation.Paging;
 using CareMessaging.Conversation.Patients;
 using CareMessaging.Conversation.ReadState;
 using Microsoft.EntityFrameworkCore;
+using ConversationEntity = CareMessaging.Conversation.Conversations.Conversation;
 
 namespace CareMessaging.Conversation.Conversations;
 
@@ -28,39 +29,10 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
 {
     public async Task<ConversationListPage> ListAsync(CareMessagingCaller caller, ListRequest request, CancellationToken cancellationToken)
     {
-        var query = db.Conversations.AsNoTracking().Where(caller.CanSeeConversation());
-
-        if (request.PatientId is { } patientId)
-        {
-            query = query.Where(c => c.PatientId == patientId);
-        }
-
-        if (request.Status is { } status)
-        {
-            query = query.Where(c => c.Status == status);
-        }
-
-        if (SearchPattern(request.Search) is { } pattern)
-        {
-            query = query.Where(c => EF.Functions.Like(c.SearchText, pattern, @"\"));
-        }
-
-        if (request.After is { } after)
-        {
-            query = query.Where(c => EF.Functions.LessThan(
-                ValueTuple.Create(c.LastActivityAt, c.Id),
-                ValueTuple.Create(after.LastActivityAt, after.Id)));
-        }
-
-        var states = query.ForReader(db, caller.UserId);
-        states = request.Filter switch
-        {
-            ReadFilter.Unread => states.WithUnread(caller.UserId),
-            ReadFilter.Read => states.WithoutUnread(caller.UserId),
-            _ => states,
-        };
-
-        var rows = await Project(states.OrderByDescending(s => s.Conversation.LastActivityAt).ThenByDescending(s => s.Conversation.Id).Take(request.Limit + 1))
+        var pages = caller.VisibleParts()
+            .Select(part => PageOf(db.Conversations.AsNoTracking().Where(part), caller.UserId, request))
+            .Aggregate(Queryable.Concat);
+        var rows = await Project(pages.OrderByDescending(s => s.Conversation.LastActivityAt).ThenByDescending(s => s.Conversation.Id).Take(request.Limit + 1))
             .ToListAsync(cancellationToken);
 
         var items = rows.Take(request.Limit).Select(ToItem).ToList();
@@ -95,26 +67,62 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
             .Select(c => (ConversationKeys?)new ConversationKeys(c.Id, c.PatientId, c.CareTeamId))
             .SingleOrDefaultAsync(cancellationToken);
 
-    /// <summary>The four dashboard figures for the caller, straight from this database.</summary>
+    /// <summary>The four dashboard figures for the caller, straight from this database, in one statement.</summary>
     public async Task<DashboardCounts> SummaryAsync(CareMessagingCaller caller, CancellationToken cancellationToken)
     {
         var visible = db.Conversations.AsNoTracking().Where(caller.CanSeeConversation());
+        var settled = visible.SettledIn(db, caller);
         var figures = await visible.GroupBy(_ => 1)
             .Select(all => new
             {
                 Conversations = all.LongCount(),
                 Patients = all.Where(c => c.Status != ConversationStatus.Archived).Select(c => c.PatientId).Distinct().LongCount(),
                 Messages = all.Sum(c => c.MessageCount),
+                Unread = all.Sum(c => c.MessageCount) - settled.Sum(),
             })
             .SingleOrDefaultAsync(cancellationToken);
-        var unread = await visible.ForReader(db, caller.UserId).TotalForReader(db, caller.UserId).SingleOrDefaultAsync(cancellationToken);
         return new DashboardCounts
         {
             TotalConversations = figures?.Conversations ?? 0,
-            UnreadMessages = unread,
+            UnreadMessages = figures?.Unread ?? 0,
             UniquePatients = figures?.Patients ?? 0,
             TotalMessages = figures?.Messages ?? 0,
         };
+    }
+
+    // One part's first rows of the page, newest first; the parts' pages are merged and cut again.
+    private IQueryable<ReaderState> PageOf(IQueryable<ConversationEntity> query, string readerId, ListRequest request)
+    {
+        if (request.PatientId is { } patientId)
+        {
+            query = query.Where(c => c.PatientId == patientId);
+        }
+
+        if (request.Status is { } status)
+        {
+            query = query.Where(c => c.Status == status);
+        }
+
+        if (SearchPattern(request.Search) is { } pattern)
+        {
+            query = query.Where(c => EF.Functions.Like(c.SearchText, pattern, @"\"));
+        }
+
+        if (request.After is { } after)
+        {
+            query = query.Where(c => EF.Functions.LessThan(
+                ValueTuple.Create(c.LastActivityAt, c.Id),
+                ValueTuple.Create(after.LastActivityAt, after.Id)));
+        }
+
+        var states = query.ForReader(db, readerId);
+        states = request.Filter switch
+        {
+            ReadFilter.Unread => states.WithUnread(readerId),
+            ReadFilter.Read => states.WithoutUnread(readerId),
+            _ => states,
+        };
+        return states.OrderByDescending(s => s.Conversation.LastActivityAt).ThenByDescending(s => s.Conversation.Id).Take(request.Limit + 1);
     }
 
     /// <summary>
@@ -135,13 +143,15 @@ public sealed class ConversationQueries(ConversationDbContext db, ProtectedField
         return $"%{escaped}%";
     }
 
-    private static IQueryable<Row> Project(IQueryable<ReaderState> states) =>
+    // The names are looked up per row shown rather than joined: a join lets the planner hash all
+    // patients for a page of 50 (ADR 0017).
+    private IQueryable<Row> Project(IQueryable<ReaderState> states) =>
         states.Select(s => new Row
         {
             Id = s.Conversation.Id,
             PatientId = s.Conversation.PatientId,
-            GivenName = s.Conversation.Patient!.GivenName,
-            FamilyName = s.Conversation.Patient.FamilyName,
+            GivenName = db.Patients.Where(p => p.PatientId == s.Conversation.PatientId).Select(p => p.GivenName).First(),
+            FamilyName = db.Patients.Where(p => p.PatientId == s.Conversation.PatientId).Select(p => p.FamilyName).First(),
             CareTeamId = s.Conversation.CareTeamId,
             Topic = s.Conversation.Topic,
             Status = s.Conversation.Status,

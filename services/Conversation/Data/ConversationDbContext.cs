@@ -25,6 +25,8 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
 
     public DbSet<ReadHorizon> ReadHorizons => Set<ReadHorizon>();
 
+    public DbSet<ReaderTally> ReaderTallies => Set<ReaderTally>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -90,7 +92,9 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
 
             // The list is ordered by latest activity (then id, for a stable keyset); staff see
             // their teams' conversations, a patient their own.
-            conversation.HasIndex(c => new { c.CareTeamId, c.LastActivityAt, c.Id }).IsDescending(false, true, true);
+            // The summary's figures come from this index alone (an index-only scan, ADR 0017).
+            conversation.HasIndex(c => new { c.CareTeamId, c.LastActivityAt, c.Id }).IsDescending(false, true, true)
+                .IncludeProperties(c => new { c.PatientId, c.Status, c.MessageCount });
             conversation.HasIndex(c => new { c.PatientId, c.LastActivityAt, c.Id }).IsDescending(false, true, true);
             conversation.HasIndex(c => new { c.LastActivityAt, c.Id }).IsDescending(true, true);
             conversation.HasIndex(c => c.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
@@ -107,8 +111,10 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
             message.HasOne<ConversationEntity>().WithMany().HasForeignKey(m => m.ConversationId);
             // Sequences are unique per conversation: the last line of defence against two racing senders.
             message.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique().IncludeProperties(m => m.SenderId);
-            // A retried send with the same key finds the original.
-            message.HasIndex(m => new { m.SenderId, m.ClientMessageId }).IsUnique();
+            // A retried send with the same key finds the original; the summary finds the reader's
+            // own messages after their horizon in it alone (ADR 0017).
+            message.HasIndex(m => new { m.SenderId, m.ClientMessageId }).IsUnique()
+                .IncludeProperties(m => new { m.ConversationId, m.Sequence });
         });
 
         modelBuilder.Entity<ReadHorizon>(horizon =>
@@ -116,6 +122,15 @@ public sealed class ConversationDbContext(DbContextOptions<ConversationDbContext
             horizon.HasKey(h => new { h.ConversationId, h.ReaderId });
             horizon.Property(h => h.ReaderId).HasMaxLength(128);
             horizon.HasOne<ConversationEntity>().WithMany().HasForeignKey(h => h.ConversationId);
+            // The summary sums one reader's horizons from this index alone (ADR 0017).
+            horizon.HasIndex(h => new { h.ReaderId, h.ConversationId }).IncludeProperties(h => h.ReadUpToSequence);
+        });
+
+        modelBuilder.Entity<ReaderTally>(tally =>
+        {
+            tally.HasKey(t => new { t.ReaderId, t.CareTeamId });
+            tally.Property(t => t.ReaderId).HasMaxLength(128);
+            tally.Property(t => t.CareTeamId).HasMaxLength(64);
         });
 
         modelBuilder.Entity<OutboxMessage>(outbox =>

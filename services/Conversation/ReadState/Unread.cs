@@ -1,3 +1,4 @@
+using CareMessaging.Contracts;
 using CareMessaging.Conversation.Data;
 using ConversationEntity = CareMessaging.Conversation.Conversations.Conversation;
 
@@ -7,16 +8,18 @@ namespace CareMessaging.Conversation.ReadState;
 /// Unread, the one definition (ADR 0004): a reader's unread messages in a conversation are the
 /// messages after their read horizon not sent by them. The list's counts and Unread/Read filters,
 /// the read state after marking read (<see cref="ForReader"/>) and the summary's figure
-/// (<see cref="TotalForReader"/>) all come from here.
+/// (<see cref="SettledIn"/>) all come from here.
 /// </summary>
 public static class Unread
 {
-    /// <summary>Each conversation with the reader's horizon (0 before their first read) and their unread count.</summary>
+    /// <summary>
+    /// Each conversation with the reader's horizon (0 before their first read) and their unread count.
+    /// The horizon is a lookup per conversation rather than a join, so that a page of 50 reads 50
+    /// horizons and never hashes all of the reader's.
+    /// </summary>
     public static IQueryable<ReaderState> ForReader(this IQueryable<ConversationEntity> conversations, ConversationDbContext db, string readerId) =>
         from c in conversations
-        join h in db.ReadHorizons.Where(h => h.ReaderId == readerId) on c.Id equals h.ConversationId into horizons
-        from h in horizons.DefaultIfEmpty()
-        let horizon = h == null ? 0L : h.ReadUpToSequence
+        let horizon = db.ReadHorizons.Where(h => h.ConversationId == c.Id && h.ReaderId == readerId).Select(h => h.ReadUpToSequence).FirstOrDefault()
         select new ReaderState
         {
             Conversation = c,
@@ -36,19 +39,30 @@ public static class Unread
         states.Where(s => s.Conversation.MessageCount <= s.Horizon || (s.Conversation.LastSenderId == readerId && s.UnreadCount == 0));
 
     /// <summary>
-    /// The reader's unread messages over all of <paramref name="states"/>, the same count summed
-    /// without a subquery per conversation: sequences have no gaps, so the messages after the horizon
-    /// number <c>message_count − horizon</c>; less the reader's own among them, which one pass over
-    /// the reader's messages finds.
+    /// The messages of <paramref name="visible"/> conversations that are not unread for the reader:
+    /// those up to their horizon and their own after it. Sequences have no gaps, so the unread
+    /// total is <c>Σ message_count</c> less this. Staff see whole care teams, so theirs is the sum
+    /// of their teams' tallies (<see cref="ReaderTally"/>, ADR 0017); a patient's is counted from
+    /// their horizons and messages, which are few.
     /// </summary>
-    public static IQueryable<long> TotalForReader(this IQueryable<ReaderState> states, ConversationDbContext db, string readerId)
+    public static IQueryable<long> SettledIn(this IQueryable<ConversationEntity> visible, ConversationDbContext db, CareMessagingCaller reader)
     {
+        var readerId = reader.UserId;
+        if (reader.Kind == CallerKind.Staff)
+        {
+            var teams = reader.CareTeams.ToList();
+            return db.ReaderTallies.Where(t => t.ReaderId == readerId && teams.Contains(t.CareTeamId)).Select(t => t.SettledMessages);
+        }
+
+        var read = db.ReadHorizons.Where(h => h.ReaderId == readerId && visible.Any(c => c.Id == h.ConversationId)).Select(h => h.ReadUpToSequence);
         var ownAfterHorizon =
-            from s in states
-            join m in db.Messages on s.Conversation.Id equals m.ConversationId
-            where m.SenderId == readerId && m.Sequence > s.Horizon
-            select m;
-        return states.GroupBy(_ => 1).Select(all => all.Sum(s => s.Conversation.MessageCount - s.Horizon) - ownAfterHorizon.LongCount());
+            from m in db.Messages
+            where m.SenderId == readerId && visible.Any(c => c.Id == m.ConversationId)
+            join h in db.ReadHorizons.Where(h => h.ReaderId == readerId) on m.ConversationId equals h.ConversationId into horizons
+            from h in horizons.DefaultIfEmpty()
+            where m.Sequence > (h == null ? 0L : h.ReadUpToSequence)
+            select 1L;
+        return read.Concat(ownAfterHorizon);
     }
 }
 

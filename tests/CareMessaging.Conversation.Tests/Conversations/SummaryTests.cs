@@ -36,6 +36,70 @@ public sealed class SummaryTests(ConversationServiceFixture fixture)
     }
 
     [Fact]
+    public async Task The_summary_equals_a_count_over_every_list_page_after_random_starts_sends_reads_and_archives()
+    {
+        var team = await fixture.CreateTeamAsync(staff: 3, patients: 3);
+        var staff = Enumerable.Range(0, 3).Select(team.StaffClient).ToList();
+        var patients = Enumerable.Range(0, 3).Select(team.PatientClient).ToList();
+        var conversations = new List<(Guid Id, int Patient, bool Archived)>();
+        var random = new Random(20261201);
+
+        for (var step = 0; step < 80; step++)
+        {
+            var action = conversations.Count == 0 ? 0 : random.Next(10);
+            var index = random.Next(Math.Max(conversations.Count, 1));
+            // Each conversation's patient or any of the team's staff may act on it.
+            HttpClient Participant(int patient) => random.Next(2) == 0 ? patients[patient] : staff[random.Next(staff.Count)];
+            switch (action)
+            {
+                case 0:
+                    var patient = random.Next(patients.Count);
+                    var started = await Participant(patient).StartAsync(team.Patients[patient].PatientId, $"Topic {step}");
+                    conversations.Add((started.Id, patient, false));
+                    break;
+                case < 6 when !conversations[index].Archived:
+                    await Participant(conversations[index].Patient).SendAsync(conversations[index].Id, $"Message {step}");
+                    break;
+                case < 9:
+                    var reader = Participant(conversations[index].Patient);
+                    var thread = await reader.ThreadAsync(conversations[index].Id);
+                    // Any message, earlier ones too: a horizon only moves forward.
+                    var upTo = thread.Messages.Items[random.Next(thread.Messages.Items.Count)];
+                    (await reader.MarkReadAsync(conversations[index].Id, upTo.Id)).EnsureSuccessStatusCode();
+                    break;
+                default:
+                    var change = conversations[index].Archived ? "reopen" : "archive";
+                    (await staff[random.Next(staff.Count)].PostAsync($"/api/conversations/{conversations[index].Id}/{change}", null)).EnsureSuccessStatusCode();
+                    conversations[index] = conversations[index] with { Archived = !conversations[index].Archived };
+                    break;
+            }
+        }
+
+        foreach (var reader in staff.Concat(patients))
+        {
+            var listed = new List<ConversationListItem>();
+            string? cursor = null;
+            do
+            {
+                var page = await reader.ListAsync($"?limit=7{(cursor is null ? "" : $"&cursor={cursor}")}");
+                listed.AddRange(page.Items);
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+
+            var summary = await (await reader.GetAsync("/api/conversations/summary")).ReadAsync<DashboardCounts>();
+
+            Assert.Equal(new DashboardCounts
+            {
+                TotalConversations = listed.Count,
+                UnreadMessages = listed.Sum(i => i.UnreadCount),
+                UniquePatients = listed.Where(i => i.Status != ConversationStatus.Archived).Select(i => i.PatientId).Distinct().Count(),
+                TotalMessages = listed.Sum(i => i.MessageCount),
+            }, summary);
+        }
+    }
+
+    [Fact]
     public async Task The_summary_is_camel_case_json()
     {
         var team = await fixture.CreateTeamAsync();

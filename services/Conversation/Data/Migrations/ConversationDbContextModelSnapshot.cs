@@ -123,6 +123,8 @@ namespace CareMessaging.Conversation.Data.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_conversations_care_team_id_last_activity_at_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CareTeamId", "LastActivityAt", "Id"), new[] { "PatientId", "Status", "MessageCount" });
+
                     b.HasIndex("PatientId", "LastActivityAt", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_conversations_patient_id_last_activity_at_id");
@@ -196,6 +198,8 @@ namespace CareMessaging.Conversation.Data.Migrations
                     b.HasIndex("SenderId", "ClientMessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_messages_sender_id_client_message_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SenderId", "ClientMessageId"), new[] { "ConversationId", "Sequence" });
 
                     b.ToTable("messages", (string)null);
                 });
@@ -405,7 +409,34 @@ namespace CareMessaging.Conversation.Data.Migrations
                     b.HasKey("ConversationId", "ReaderId")
                         .HasName("pk_read_horizons");
 
+                    b.HasIndex("ReaderId", "ConversationId")
+                        .HasDatabaseName("ix_read_horizons_reader_id_conversation_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReaderId", "ConversationId"), new[] { "ReadUpToSequence" });
+
                     b.ToTable("read_horizons", (string)null);
+                });
+
+            modelBuilder.Entity("CareMessaging.Conversation.ReadState.ReaderTally", b =>
+                {
+                    b.Property<string>("ReaderId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reader_id");
+
+                    b.Property<string>("CareTeamId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("care_team_id");
+
+                    b.Property<long>("SettledMessages")
+                        .HasColumnType("bigint")
+                        .HasColumnName("settled_messages");
+
+                    b.HasKey("ReaderId", "CareTeamId")
+                        .HasName("pk_reader_tallies");
+
+                    b.ToTable("reader_tallies", (string)null);
                 });
 
             modelBuilder.Entity("CareMessaging.Conversation.Conversations.Conversation", b =>
