@@ -78,6 +78,15 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
             builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Identity)
                 .WithEnvironment("Identity__RateLimits__AttemptsPerMinutePerAddress", "1000");
 
+            // RouteFuzzTests sends each role's user thousands of requests in a minute, which the
+            // deployed limits per user would answer with 429 before a handler saw the bad input.
+            // The limits themselves are checked in RequestLimitsTests and by LoadBench --deployed-user-limits.
+            builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Gateway)
+                .WithEnvironment("Gateway__RateLimits__UserWritesPerSecond", "100000")
+                .WithEnvironment("Gateway__RateLimits__UserWriteBurst", "100000")
+                .WithEnvironment("Gateway__RateLimits__UserReadsPerSecond", "100000")
+                .WithEnvironment("Gateway__RateLimits__UserReadBurst", "100000");
+
             // Framework categories at Information, as an operator investigating a problem would set them:
             // the end-to-end tests prove that even then no patient data reaches the logs (ADR 0005).
             foreach (var project in builder.Resources.OfType<ProjectResource>())
