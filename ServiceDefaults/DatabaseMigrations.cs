@@ -57,6 +57,7 @@ public static class DatabaseMigrations
                     await context.RunExclusiveAsync(AdvisoryLocks.Migrations, async token =>
                     {
                         await MigrationsHistory.FollowNamingConventionAsync(context, token);
+                        await MigrationsHistory.CreateIfMissingAsync(context, token);
                         await context.Database.MigrateAsync(token);
                     }, cancellationToken);
                 }

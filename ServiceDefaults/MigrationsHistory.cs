@@ -34,6 +34,14 @@ public static class MigrationsHistory
         $$
         """;
 
+    /// <summary>
+    /// Creates the history table before EF Core first reads it. EF Core reads it before it knows
+    /// whether it exists and logs the "relation does not exist" of a fresh database as a failed
+    /// command, an error every first start would show on the dashboard (dotnet/efcore#37328).
+    /// </summary>
+    public static async Task CreateIfMissingAsync(DbContext context, CancellationToken cancellationToken) =>
+        await context.Database.ExecuteSqlRawAsync(context.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+
     /// <summary>Renames the history table's default columns when <paramref name="context"/> reads snake_case ones; otherwise does nothing.</summary>
     public static async Task FollowNamingConventionAsync(DbContext context, CancellationToken cancellationToken)
     {

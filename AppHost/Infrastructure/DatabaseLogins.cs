@@ -12,10 +12,11 @@ namespace CareMessaging.AppHost.Infrastructure;
 /// Each service signs in to PostgreSQL with a login of its own, owner of its own database and of
 /// nothing else, never a superuser; the Audit service writes the trail as <c>audit_writer</c>, which
 /// may read and append to it and never change or remove a record, and migrates and purges as the
-/// owner <c>audit</c> (docs/decisions/0028). In processes mode the AppHost creates the logins once
-/// the server is ready, with passwords generated into the state folder, and takes over the objects
-/// an earlier run created as the superuser; in containers and external modes the connection strings
-/// name the logins a DBA created with the SQL in the ADR.
+/// owner <c>audit</c> (docs/decisions/0028). In processes and containers modes the AppHost creates
+/// the logins once the server is ready and takes over the objects an earlier run created as the
+/// superuser; the passwords are generated into the state folder (processes) or into the AppHost's
+/// user secrets beside the server's own (containers, whose data volume outlives a run). In external
+/// mode the connection strings name the logins a DBA created with the SQL in the ADR.
 /// </summary>
 public sealed class DatabaseLogins
 {
@@ -23,11 +24,16 @@ public sealed class DatabaseLogins
     public const string AuditWriter = "audit_writer";
     public const string AuditOwnerConnectionSuffix = "-owner";
 
-    private readonly PostgresProcessResource? _server;
+    private readonly IResourceWithConnectionString? _server;
+    private readonly EndpointReference? _endpoint;
     private readonly Dictionary<string, IResourceBuilder<ParameterResource>> _passwords = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private DatabaseLogins(PostgresProcessResource? server) => _server = server;
+    private DatabaseLogins(IResourceWithConnectionString? server, EndpointReference? endpoint)
+    {
+        _server = server;
+        _endpoint = endpoint;
+    }
 
     /// <summary>The service logins, by login name: the owner of each database, and the audit writer.</summary>
     private static readonly (string Login, string Database)[] Owners =
@@ -38,27 +44,38 @@ public sealed class DatabaseLogins
         (ResourceNames.Identity, ResourceNames.IdentityDb),
     ];
 
-    /// <summary>Sets the logins up in processes mode; in the other modes the connection strings are left as they are.</summary>
+    /// <summary>Sets the logins up in processes and containers modes; in external mode the connection strings are left as they are.</summary>
     public static DatabaseLogins Add(IDistributedApplicationBuilder builder, CareMessagingInfrastructure infrastructure)
     {
-        if (infrastructure.ConversationDb.Resource is not PostgresProcessDatabaseResource database)
+        var (server, endpoint) = infrastructure.ConversationDb.Resource switch
         {
-            return new DatabaseLogins(server: null);
+            PostgresProcessDatabaseResource database => ((IResourceWithConnectionString)database.Parent, database.Parent.PrimaryEndpoint),
+            PostgresDatabaseResource database => (database.Parent, database.Parent.PrimaryEndpoint),
+            _ => ((IResourceWithConnectionString?)null, (EndpointReference?)null),
+        };
+        if (server is null)
+        {
+            return new DatabaseLogins(server: null, endpoint: null);
         }
 
-        var logins = new DatabaseLogins(database.Parent);
-        var stored = Passwords(LocalState.Open(builder.Configuration, builder.AppHostDirectory).Directory);
+        var logins = new DatabaseLogins(server, endpoint);
+        var stored = infrastructure.Mode == InfrastructureMode.Processes
+            ? Passwords(LocalState.Open(builder.Configuration, builder.AppHostDirectory).Directory)
+            : null;
         foreach (var login in Owners.Select(o => o.Login).Append(AuditWriter))
         {
-            logins._passwords[login] = builder.AddParameter($"{login.Replace('_', '-')}-database-password", stored[login], secret: true);
+            var name = $"{login.Replace('_', '-')}-database-password";
+            logins._passwords[login] = stored is not null
+                ? builder.AddParameter(name, stored[login], secret: true)
+                : builder.AddParameter(name, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
         }
 
-        builder.Eventing.Subscribe<ResourceReadyEvent>(database.Parent, async (@event, cancellationToken) =>
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, cancellationToken) =>
         {
             var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CareMessaging.Infrastructure");
             try
             {
-                await logins.CreateAsync(stored, cancellationToken);
+                await logins.CreateAsync(cancellationToken);
                 logins._ready.TrySetResult();
             }
             catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
@@ -97,20 +114,21 @@ public sealed class DatabaseLogins
 
     private ReferenceExpression ConnectionString(string login, string databaseName)
     {
-        var endpoint = _server!.PrimaryEndpoint;
+        var endpoint = _endpoint!;
         return ReferenceExpression.Create(
             $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={login};Password={_passwords[login].Resource};Database={databaseName}{_server.TlsConnectionOptions}");
     }
 
-    private async Task CreateAsync(IReadOnlyDictionary<string, string> passwords, CancellationToken cancellationToken)
+    private async Task CreateAsync(CancellationToken cancellationToken)
     {
         var superuser = new NpgsqlConnectionStringBuilder(await _server!.ConnectionStringExpression.GetValueAsync(cancellationToken)) { Pooling = false };
         await using (var server = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(superuser.ConnectionString) { Database = "postgres" }.ConnectionString))
         {
             await server.OpenAsync(cancellationToken);
-            foreach (var (login, password) in passwords)
+            foreach (var (login, parameter) in _passwords)
             {
-                // Names are the constants above and passwords hex, never input: safe to write into the SQL.
+                var password = await parameter.Resource.GetValueAsync(cancellationToken);
+                // Names are the constants above and passwords hex or letters and digits, never input: safe to write into the SQL.
                 await ExecuteAsync(server, $"""
                     DO $$ BEGIN
                         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{login}') THEN CREATE ROLE {login} LOGIN; END IF;

@@ -113,17 +113,20 @@ internal static class Extensions
     }
 
     /// <summary>
-    /// Token requests are limited per registered client (all of a client's users share its bucket
-    /// only up to a generous limit, and each user's refreshes are limited again once the token
-    /// endpoint knows who they are), and per address for anything else, so one client's or one
-    /// address's flood never uses up another's limit.
+    /// Token requests are limited per registered client and address (all of a client's users share
+    /// its bucket only up to a generous limit, and each user's refreshes are limited again once the
+    /// token endpoint knows who they are), and per address for anything else, so one client's or one
+    /// address's flood never uses up another's limit. The client id is not yet authenticated here:
+    /// the address keeps a request that merely names a service's client id from using up the bucket
+    /// of the service itself.
     /// </summary>
     private static RateLimitPartition<string> TokenRequestPartition(HttpContext context, IdentitySettings settings, SignInRateLimitSettings limits)
     {
         var clientId = context.Request.HasFormContentType ? context.Request.Form["client_id"].ToString() : string.Empty;
         var registered = clientId.Length > 0 && settings.Clients.ContainsKey(clientId);
+        var address = ClientAddress.Of(context) ?? "unknown";
         return RateLimitPartition.GetSlidingWindowLimiter(
-            registered ? "client:" + clientId : "address:" + (ClientAddress.Of(context) ?? "unknown"),
+            registered ? $"client:{clientId}@{address}" : "address:" + address,
             _ => new SlidingWindowRateLimiterOptions
             {
                 PermitLimit = registered ? limits.TokenRequestsPerMinutePerClient : limits.TokenRequestsPerMinutePerAddress,

@@ -105,6 +105,34 @@ public sealed class ResourceModelTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("processes")]
+    [InlineData("containers")]
+    public async Task Each_service_signs_in_to_its_database_with_a_login_of_its_own_and_the_audit_trail_as_its_writer(string mode)
+    {
+        var resources = await ModelAsync(mode);
+
+        foreach (var (service, database, login) in new[]
+        {
+            (ResourceNames.Conversation, ResourceNames.ConversationDb, ResourceNames.Conversation),
+            (ResourceNames.Stats, ResourceNames.StatsDb, ResourceNames.Stats),
+            (ResourceNames.Identity, ResourceNames.IdentityDb, ResourceNames.Identity),
+            (ResourceNames.Audit, ResourceNames.AuditDb, "audit_writer"),
+        })
+        {
+            var project = Assert.IsAssignableFrom<ProjectResource>(Assert.Single(resources, r => r.Name == service));
+            var environment = new Dictionary<string, object>();
+            var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), project, environment);
+            foreach (var callback in project.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(context);
+            }
+
+            var connectionString = Assert.IsAssignableFrom<IValueProvider>(environment[$"ConnectionStrings__{database}"]) as IManifestExpressionProvider;
+            Assert.Contains($"Username={login};", connectionString!.ValueExpression, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => _state.Dispose();
 
     private async Task<IReadOnlyList<IResource>> ModelAsync(string mode)

@@ -40,6 +40,21 @@ public sealed class StackStartupTests(CareMessagingStack stack)
         Assert.Contains(entries, e => e.Key.Contains(store, StringComparison.OrdinalIgnoreCase) && e.Value == "Healthy");
     }
 
+    [Theory]
+    [InlineData(ResourceNames.Conversation)]
+    [InlineData(ResourceNames.Audit)]
+    [InlineData(ResourceNames.Stats)]
+    [InlineData(ResourceNames.Identity)]
+    public async Task A_first_start_on_empty_databases_logs_no_failed_database_command(string service)
+    {
+        var lines = (await stack.GetResourceLogsAsync())[service].ToList();
+        var migrated = lines.FindIndex(line => line.Contains("is up to date", StringComparison.Ordinal));
+
+        // An operator's first look at the dashboard should find no error to explain away.
+        Assert.True(migrated >= 0, $"{service} never logged its migration.");
+        Assert.DoesNotContain(lines.Take(migrated), line => line.Contains("Failed executing DbCommand", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Gateway_starts_on_another_port_when_the_requested_one_is_taken()
     {

@@ -27,6 +27,7 @@ public sealed partial class RouteFuzzTests(CareMessagingStack stack, ITestOutput
 
     private const int GeneratedStrings = 24;
     private const int Concurrency = 12;
+    private const string Nobody = "nobody";
 
     private static readonly (string Document, string PathBase)[] Documents =
     [
@@ -67,18 +68,32 @@ public sealed partial class RouteFuzzTests(CareMessagingStack stack, ITestOutput
         var statuses = new ConcurrentDictionary<int, int>();
         var sent = 0;
 
+        // A DELETE under /api/sessions whose id the corpus empties or walks up ("", "./.") is a
+        // sign-out everywhere, and every later request would be an anonymous 401: those go last.
+        var endingSessions = requests.Where(EndsSessions).ToList();
+        var keepingSessions = requests.Where(request => !EndsSessions(request)).ToList();
+        var signedOut = new List<string>();
         var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (var (caller, client) in callers)
         {
-            await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (request, _) =>
-            {
-                Interlocked.Increment(ref sent);
-                var problem = await SendAsync(client, request, forbidden, statuses);
-                if (problem is not null)
+            async Task FuzzAsync(List<FuzzRequest> batch) =>
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (request, _) =>
                 {
-                    failures.Add($"{caller}: {request.Method} {Shorten(request.Path)} → {problem}");
-                }
-            });
+                    Interlocked.Increment(ref sent);
+                    var problem = await SendAsync(client, request, forbidden, statuses);
+                    if (problem is not null)
+                    {
+                        failures.Add($"{caller}: {request.Method} {Shorten(request.Path)} → {problem}");
+                    }
+                });
+
+            await FuzzAsync(keepingSessions);
+            if (caller != Nobody && (await client.GetAsync("/api/session")).StatusCode != HttpStatusCode.OK)
+            {
+                signedOut.Add(caller);
+            }
+
+            await FuzzAsync(endingSessions);
         }
 
         output.WriteLine($"Routes: {routes.Count} ({string.Join(", ", routes.Select(r => $"{r.Method} {r.Path}"))})");
@@ -89,6 +104,8 @@ public sealed partial class RouteFuzzTests(CareMessagingStack stack, ITestOutput
             client.Dispose();
         }
 
+        // Otherwise most of a caller's requests would have met the sign-in check and never a handler.
+        Assert.True(signedOut.Count == 0, $"The fuzz signed these callers out before it was done: {string.Join(", ", signedOut)}");
         Assert.True(routes.Count >= 20, $"Only {routes.Count} routes were found in the OpenAPI documents.");
         Assert.True(failures.IsEmpty, $"{failures.Count} of {sent} answers failed (seed {Seed}):\n{string.Join("\n", failures.Take(60))}");
     }
@@ -243,7 +260,7 @@ public sealed partial class RouteFuzzTests(CareMessagingStack stack, ITestOutput
 
     private async Task<List<(string Caller, HttpClient Client)>> CallersAsync()
     {
-        var callers = new List<(string, HttpClient)> { ("nobody", stack.CreateGatewayClient()) };
+        var callers = new List<(string, HttpClient)> { (Nobody, stack.CreateGatewayClient()) };
         foreach (var role in Roles_)
         {
             // Accounts no other test enrols an authenticator for (SignInTests enrols the last staff member's).
@@ -307,6 +324,9 @@ public sealed partial class RouteFuzzTests(CareMessagingStack stack, ITestOutput
             return "no answer within the request timeout";
         }
     }
+
+    private static bool EndsSessions(FuzzRequest request) =>
+        request.Method == "DELETE" && request.Path.StartsWith("/api/sessions", StringComparison.Ordinal);
 
     private static string EncodeSegment(string value) => value.StartsWith('%') || value.Contains("%2F", StringComparison.Ordinal) || value.StartsWith("..", StringComparison.Ordinal)
         ? value

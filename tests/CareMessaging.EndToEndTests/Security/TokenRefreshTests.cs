@@ -59,6 +59,23 @@ public sealed class TokenRefreshTests(CareMessagingStack stack)
         Assert.Equal(HttpStatusCode.OK, genuine);
     }
 
+    [Fact]
+    public async Task Token_requests_that_borrow_a_services_client_id_from_elsewhere_do_not_use_up_that_services_limit()
+    {
+        using var identity = stack.App.CreateHttpClient(ResourceNames.Identity, "http");
+        var refused = false;
+        for (var round = 0; round < 40 && !refused; round++)
+        {
+            var batch = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => TokenRequestAsync(identity, "203.0.113.251", ResourceNames.Stats, "not-the-secret")));
+            refused = batch.Contains(HttpStatusCode.TooManyRequests);
+        }
+
+        var genuine = await TokenRequestAsync(identity, "203.0.113.252", ResourceNames.Stats, stack.IdentitySecrets.StatsClientSecret);
+
+        Assert.True(refused, "Flooding the token endpoint with a service's client id was never limited.");
+        Assert.Equal(HttpStatusCode.OK, genuine);
+    }
+
     private static async Task<HttpStatusCode> TokenRequestAsync(HttpClient identity, string clientAddress, string clientId, string secret)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/identity/connect/token")

@@ -79,7 +79,19 @@ public sealed class CareMessagingStack : AppHostStack, IAsyncLifetime
             // deployed 100 attempts a minute per address once the suite runs together. The limit per
             // user name, which SignInTests checks, stays as deployed.
             builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Identity)
-                .WithEnvironment("Identity__RateLimits__AttemptsPerMinutePerAddress", "1000");
+                .WithEnvironment("Identity__RateLimits__AttemptsPerMinutePerAddress", "1000")
+                // Low enough for TokenRefreshTests to reach with a flood, far above what the suite's
+                // sign-ins and refreshes through the one gateway ask for in a minute.
+                .WithEnvironment("Identity__RateLimits__TokenRequestsPerMinutePerClient", "1500");
+
+            // RouteFuzzTests sends each role's user thousands of requests in a minute, which the
+            // deployed limits per user would answer with 429 before a handler saw the bad input.
+            // The limits themselves are checked in RequestLimitsTests and by LoadBench --deployed-user-limits.
+            builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Gateway)
+                .WithEnvironment("Gateway__RateLimits__UserWritesPerSecond", "100000")
+                .WithEnvironment("Gateway__RateLimits__UserWriteBurst", "100000")
+                .WithEnvironment("Gateway__RateLimits__UserReadsPerSecond", "100000")
+                .WithEnvironment("Gateway__RateLimits__UserReadBurst", "100000");
 
             // Framework categories at Information, as an operator investigating a problem would set them:
             // the end-to-end tests prove that even then no patient data reaches the logs (ADR 0005).
