@@ -116,7 +116,7 @@ public sealed class DatabaseLogins
     {
         var endpoint = _endpoint!;
         return ReferenceExpression.Create(
-            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={login};Password={_passwords[login].Resource};Database={databaseName}{_server.TlsConnectionOptions}");
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={login};Password={_passwords[login].Resource};Database={databaseName}{(_server as PostgresProcessResource)?.TlsConnectionOptions}");
     }
 
     private async Task CreateAsync(CancellationToken cancellationToken)
