@@ -42,6 +42,16 @@ public sealed class MobileTests(BrowserStack browser)
         await Expect(list).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task On_a_phone_the_logo_and_the_patient_name_links_are_44px_touch_targets()
+    {
+        var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf("primary-care"), "/inbox", Phone);
+        await using var _ = context;
+
+        await Expect(page.ConversationItems().First).ToBeVisibleAsync();
+        await AssertTouchTargetsAsync(page, ".brand, [data-patient-link]:visible");
+    }
+
     private static async Task AssertNothingScrollsSidewaysAsync(IPage page)
     {
         var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - window.innerWidth");
