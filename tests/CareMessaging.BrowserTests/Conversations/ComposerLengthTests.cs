@@ -13,12 +13,8 @@ public sealed class ComposerLengthTests(BrowserStack browser)
     [Fact]
     public async Task A_5000_character_message_with_line_breaks_is_sent_whole_and_the_counter_says_none_are_left()
     {
-        var patient = browser.Seed.PatientOf(CareTeam, skip: 4);
-        var (context, staff) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), "/inbox");
+        var (context, staff, id) = await OpenNewConversationAsync(skip: 4, "Long diet plan");
         await using var _ = context;
-        var id = await Api.StartConversationAsync(context, patient.PatientId!, "Long diet plan", "The plan follows.");
-        await staff.GotoAsync($"/inbox/{id}");
-        await Expect(staff.Locator("[data-thread][data-ready='true']")).ToBeVisibleAsync();
         var composer = staff.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
 
         // 50 lines of 99 characters and a line break each: 5000 characters as typed and as stored.
@@ -38,12 +34,8 @@ public sealed class ComposerLengthTests(BrowserStack browser)
     [Fact]
     public async Task Text_pasted_past_the_limit_is_kept_whole_and_the_counter_and_the_send_say_how_much_is_too_much()
     {
-        var patient = browser.Seed.PatientOf(CareTeam, skip: 5);
-        var (context, staff) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), "/inbox");
+        var (context, staff, id) = await OpenNewConversationAsync(skip: 5, "Pasted report");
         await using var _ = context;
-        var id = await Api.StartConversationAsync(context, patient.PatientId!, "Pasted report", "The report follows.");
-        await staff.GotoAsync($"/inbox/{id}");
-        await Expect(staff.Locator("[data-thread][data-ready='true']")).ToBeVisibleAsync();
         var composer = staff.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
         await Expect(staff.Locator("[data-char-count]")).ToHaveTextAsync("5000 characters left");
 
@@ -58,5 +50,15 @@ public sealed class ComposerLengthTests(BrowserStack browser)
         await Expect(staff.Locator("[data-composer-error]")).ToContainTextAsync("at most 5000 characters");
         await Expect(composer).ToHaveValueAsync(pasted);
         await Expect(staff.Messages()).ToHaveCountAsync(1);
+    }
+
+    private async Task<(IBrowserContext Context, IPage Staff, Guid Id)> OpenNewConversationAsync(int skip, string topic)
+    {
+        var patient = browser.Seed.PatientOf(CareTeam, skip: skip);
+        var (context, staff) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), "/inbox");
+        var id = await Api.StartConversationAsync(context, patient.PatientId!, topic, "The text follows.");
+        await staff.GotoAsync($"/inbox/{id}");
+        await Expect(staff.Locator("[data-thread][data-ready='true']")).ToBeVisibleAsync();
+        return (context, staff, id);
     }
 }

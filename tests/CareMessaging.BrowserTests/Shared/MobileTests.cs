@@ -51,12 +51,15 @@ public sealed class MobileTests(BrowserStack browser)
         await Expect(page.ConversationItems().First).ToBeVisibleAsync();
 
         // Measured in one pass: a push may re-render the list between two separate looks.
-        var targets = await page.Locator(".brand, [data-patient-link]").EvaluateAllAsync<System.Text.Json.JsonElement[]>(
-            "links => links.filter(l => l.getClientRects().length > 0).map(l => { const r = l.getBoundingClientRect(); return { name: l.textContent.trim(), width: r.width, height: r.height }; })");
+        var targets = await page.Locator(".brand, [data-patient-link]").EvaluateAllAsync<string[]>(
+            "links => links.filter(l => l.getClientRects().length > 0).map(l => { const r = l.getBoundingClientRect(); return `${l.textContent.trim()}|${r.width}|${r.height}`; })");
         Assert.True(targets.Length > 1, "Neither the logo nor a patient link is on screen.");
-        Assert.All(targets, target => Assert.True(
-            target.GetProperty("width").GetDouble() >= 44 && target.GetProperty("height").GetDouble() >= 44,
-            $"{target.GetProperty("name").GetString()} is {target.GetProperty("width").GetDouble()}x{target.GetProperty("height").GetDouble()}px; touch targets are at least 44px."));
+        Assert.All(targets, target =>
+        {
+            var parts = target.Split('|');
+            var (width, height) = (double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(width >= 44 && height >= 44, $"{parts[0]} is {width}x{height}px; touch targets are at least 44px.");
+        });
     }
 
     private static async Task AssertNothingScrollsSidewaysAsync(IPage page)
