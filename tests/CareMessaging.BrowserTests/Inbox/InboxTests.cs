@@ -159,6 +159,22 @@ public sealed class InboxTests(BrowserStack browser)
     }
 
     [Fact]
+    public async Task A_search_over_200_characters_says_what_the_limit_is_and_leaves_no_earlier_results_on_screen()
+    {
+        var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), "/inbox");
+        await using var _ = context;
+        var search = page.GetByRole(AriaRole.Searchbox, new() { Name = "Search conversations" });
+        await Expect(page.ConversationItems().First).ToBeVisibleAsync();
+
+        var term = new string('z', 1024);
+        await search.FillAsync(term);
+
+        await Expect(search).ToHaveValueAsync(term);
+        await Expect(page.Locator("[data-search-error]")).ToContainTextAsync("at most 200 characters");
+        await Expect(page.ConversationItems()).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Search_by_patient_id_name_or_topic_narrows_the_list_as_the_user_types()
     {
         var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), "/inbox");

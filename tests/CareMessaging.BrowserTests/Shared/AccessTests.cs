@@ -9,6 +9,19 @@ namespace CareMessaging.BrowserTests.Shared;
 public sealed class AccessTests(BrowserStack browser)
 {
     [Fact]
+    public async Task The_favicon_is_served_on_the_sign_in_page_before_anyone_signs_in()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/signin?returnUrl=%2F");
+
+        var icon = await context.APIRequest.GetAsync("/favicon.ico");
+
+        Assert.Equal(200, icon.Status);
+        Assert.StartsWith("image/", icon.Headers["content-type"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Staff_of_another_team_get_not_found_for_a_conversation_or_patient_by_url()
     {
         var cardiologyPatient = browser.Seed.PatientOf("cardiology");

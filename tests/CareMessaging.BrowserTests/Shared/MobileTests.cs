@@ -42,6 +42,26 @@ public sealed class MobileTests(BrowserStack browser)
         await Expect(list).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task On_a_phone_the_logo_and_the_patient_name_links_are_44px_touch_targets()
+    {
+        var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf("primary-care"), "/inbox", Phone);
+        await using var _ = context;
+
+        await Expect(page.ConversationItems().First).ToBeVisibleAsync();
+
+        // Measured in one pass: a push may re-render the list between two separate looks.
+        var targets = await page.Locator(".brand, [data-patient-link]").EvaluateAllAsync<string[]>(
+            "links => links.filter(l => l.getClientRects().length > 0).map(l => { const r = l.getBoundingClientRect(); return `${l.textContent.trim()}|${r.width}|${r.height}`; })");
+        Assert.True(targets.Length > 1, "Neither the logo nor a patient link is on screen.");
+        Assert.All(targets, target =>
+        {
+            var parts = target.Split('|');
+            var (width, height) = (double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(width >= 44 && height >= 44, $"{parts[0]} is {width}x{height}px; touch targets are at least 44px.");
+        });
+    }
+
     private static async Task AssertNothingScrollsSidewaysAsync(IPage page)
     {
         var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - window.innerWidth");

@@ -24,6 +24,11 @@ public sealed class ListModel(ConversationsClient conversations) : PageModel
             return Forbid();
         }
 
+        if (ConversationListView.SearchProblem(q) is { } searchError)
+        {
+            return Partial("_ConversationList", new ConversationListView([], null, filter, q, selected, caller.IsStaff, searchError));
+        }
+
         // A refresh asks for as many as the page shows, up to the most the service gives in one page.
         var page = await conversations.ListAsync(filter, q, cursor, Math.Clamp(limit, 1, ConversationLimits.MaxListLimit), cancellationToken: cancellationToken);
         if (!page.Succeeded)

@@ -143,6 +143,8 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
 /// <summary>What the New Message form asks for.</summary>
 public sealed class NewConversationForm
 {
+    private string? _body;
+
     [Required(ErrorMessage = "Choose the patient this conversation is about.")]
     public string? PatientId { get; set; }
 
@@ -150,8 +152,8 @@ public sealed class NewConversationForm
     public string? Topic { get; set; }
 
     [Required(ErrorMessage = "Write the first message.")]
-    [StringLength(ConversationLimits.BodyMaxLength, ErrorMessage = "A message can be at most {1} characters.")]
-    public string? Body { get; set; }
+    [StringLength(ConversationLimits.BodyMaxLength, ErrorMessage = "A message can be at most {1} characters. Shorten it or split it into several messages.")]
+    public string? Body { get => _body; set => _body = MessageText.AsStored(value); }
 
     /// <summary>Makes a resubmitted form (a double click, a retry) start one conversation, not two.</summary>
     public Guid ClientMessageId { get; set; }

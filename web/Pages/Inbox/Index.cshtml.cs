@@ -54,6 +54,13 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
             Thread = opened.Value;
         }
 
+        if (ConversationListView.SearchProblem(query) is { } searchError)
+        {
+            List = new ConversationListView([], null, filter, query, conversationId, ForStaff: true, searchError);
+            Dashboard = await dashboard.LoadAsync(cancellationToken);
+            return Page();
+        }
+
         var list = conversations.ListAsync(filter, query, cursor, PageSize, cancellationToken: cancellationToken);
         var figures = dashboard.LoadAsync(cancellationToken);
         var page = await list;

@@ -10,8 +10,15 @@ public sealed record ConversationListView(
     ReadFilter Filter,
     string? Query,
     Guid? SelectedId,
-    bool ForStaff)
+    bool ForStaff,
+    string? SearchError = null)
 {
+    /// <summary>A search the service would refuse is answered here: the limit, and no results, never the earlier ones.</summary>
+    public static string? SearchProblem(string? query) =>
+        query?.Trim() is { Length: > ConversationLimits.SearchMaxLength } tooLong
+            ? $"A search can be at most {ConversationLimits.SearchMaxLength} characters; this one has {tooLong.Length}. Search for a shorter part of the name, ID or topic."
+            : null;
+
     public string BasePath => ForStaff ? "/inbox" : "/portal";
 
     public bool IsSearch => !string.IsNullOrWhiteSpace(Query);

@@ -14,10 +14,9 @@ public sealed class Replies(ConversationsClient conversations)
 {
     public const string EmptyMessage = "Write a message before sending.";
 
-    public static readonly string TooLongMessage = $"A message can be at most {ConversationLimits.BodyMaxLength} characters.";
-
     public async Task<ReplyOutcome> SendAsync(Guid conversationId, string? body, Guid clientMessageId, CancellationToken cancellationToken)
     {
+        body = MessageText.AsStored(body);
         if (string.IsNullOrWhiteSpace(body))
         {
             return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, EmptyMessage, null, ApiProblem.NoErrors));
@@ -25,7 +24,7 @@ public sealed class Replies(ConversationsClient conversations)
 
         if (body.Length > ConversationLimits.BodyMaxLength)
         {
-            return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, TooLongMessage, null, ApiProblem.NoErrors));
+            return ReplyOutcome.Refused(new ApiProblem(StatusCodes.Status400BadRequest, MessageText.TooLong(body.Length), null, ApiProblem.NoErrors));
         }
 
         var id = clientMessageId == Guid.Empty ? Guid.NewGuid() : clientMessageId;

@@ -5,8 +5,10 @@ import { initConversationList } from './list.js';
 import { initThread } from './thread.js';
 import { initNewMessageDialog } from './dialog.js';
 import { initSessionWarning } from './session.js';
+import { initCharacterCounts } from './charcount.js';
 
 localizeTimes(document);
+initCharacterCounts(document);
 
 const role = document.body.dataset.role;
 if (role === 'staff' || role === 'patient') {

@@ -2,6 +2,7 @@
 // form comes from the server, with a searchable picker of the user's care-team patients and
 // the server's validation messages beside the fields.
 import { debounce, getHtml, postForm } from './http.js';
+import { initCharacterCounts } from './charcount.js';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -54,6 +55,7 @@ export function initNewMessageDialog() {
         const template = document.createElement('template');
         template.innerHTML = html;
         content.replaceChildren(title, template.content);
+        initCharacterCounts(content);
         wireForm(content.querySelector('[data-new-message-form]'));
     }
 

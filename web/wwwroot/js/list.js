@@ -46,6 +46,13 @@ export function initConversationList(live) {
         try {
             const response = await fetchList(listFields({ limit, filter, query }), { signal: pending.signal, background });
             if (!response.ok) {
+                // Never the earlier results under a new search or tab: say that this one failed.
+                const failed = document.createElement('p');
+                failed.className = 'alert';
+                failed.dataset.listError = '';
+                failed.textContent = `The list could not be loaded (error ${response.status}). Try again.`;
+                region.replaceChildren(failed);
+                announce(failed.textContent);
                 return;
             }
             region.replaceChildren(parseFragment(await response.text()));
@@ -58,7 +65,8 @@ export function initConversationList(live) {
             panel.dataset.loadedFilter = filter;
             if (!keepCount) {
                 const shown = region.querySelectorAll('[data-conversation-id]').length;
-                announce(shown === 0 ? 'No conversations found' : `${shown} conversations shown`);
+                const refused = region.querySelector('[data-search-error]')?.textContent;
+                announce(refused ?? (shown === 0 ? 'No conversations found' : `${shown} conversations shown`));
             }
         } catch (error) {
             if (error.name !== 'AbortError') {

@@ -192,14 +192,14 @@ function initComposer(thread, { onSent }) {
         error.textContent = text;
         error.hidden = false;
         body.setAttribute('aria-invalid', 'true');
-        body.setAttribute('aria-describedby', 'composer-hint composer-error');
+        body.setAttribute('aria-describedby', 'composer-hint composer-count composer-error');
         error.id = 'composer-error';
     };
     const clearError = () => {
         error.hidden = true;
         error.textContent = '';
         body.removeAttribute('aria-invalid');
-        body.setAttribute('aria-describedby', 'composer-hint');
+        body.setAttribute('aria-describedby', 'composer-hint composer-count');
     };
 
     body.addEventListener('keydown', event => {
@@ -228,6 +228,7 @@ function initComposer(thread, { onSent }) {
             if (response.ok) {
                 onSent(parseFragment(await response.text()));
                 body.value = '';
+                body.dispatchEvent(new Event('input'));
                 // The next message is a new one; a retry of a failed one keeps its id.
                 clientMessageId.value = newClientMessageId();
                 clearError();
