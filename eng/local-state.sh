@@ -58,11 +58,15 @@ cm_arguments() {
   cm_state=$(realpath -s -m "$cm_state")
 }
 
-# A TCP port on localhost that nothing listens on now.
+# A TCP port on localhost that nothing listens on now, below the kernel's range for outgoing
+# connections (whose local ports a listener cannot bind either, and a connect cannot see). Another
+# process can still take it before the caller binds it: callers start their server again on a new
+# port when it reports the address in use.
 cm_free_port() {
-  local port
+  local port lowest_ephemeral
+  read -r lowest_ephemeral _ </proc/sys/net/ipv4/ip_local_port_range
   for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((20000 + RANDOM % (lowest_ephemeral - 20000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0

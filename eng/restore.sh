@@ -52,13 +52,22 @@ done
 # the AppHost hands each database to its service's login at the next start (ADR 0028).
 export PGPASSWORD
 PGPASSWORD=$(cm_secret "$state/credentials.json" PostgresPassword)
-pg_port=$(cm_free_port)
-CM_STATE_DIR="$state" PGPORT="$pg_port" CM_POSTGRES_PASSWORD="$PGPASSWORD" \
-  bash "$cm_scripts/postgres.sh" >"$work/postgres.log" 2>&1 &
-servers+=($!)
-until "$cm_pg_bin/pg_isready" -q -h localhost -p "$pg_port" -U postgres -d postgres; do
-  kill -0 "${servers[0]}" 2>/dev/null || cm_die "PostgreSQL did not start."
-  sleep 0.5
+for attempt in 1 2 3 4 5; do
+  pg_port=$(cm_free_port)
+  CM_STATE_DIR="$state" PGPORT="$pg_port" CM_POSTGRES_PASSWORD="$PGPASSWORD" \
+    bash "$cm_scripts/postgres.sh" >"$work/postgres.log" 2>&1 &
+  servers=($!)
+  until "$cm_pg_bin/pg_isready" -q -h localhost -p "$pg_port" -U postgres -d postgres; do
+    if ! kill -0 "${servers[0]}" 2>/dev/null; then
+      wait "${servers[0]}" || true
+      servers=()
+      # Another process took the port between the choice and the bind: choose again.
+      grep -q "Address already in use" "$work/postgres.log" && [ "$attempt" -lt 5 ] && continue 2
+      cm_die "PostgreSQL did not start."
+    fi
+    sleep 0.5
+  done
+  break
 done
 for database in "${cm_source_databases[@]}"; do
   "$cm_pg_bin/psql" -w -q -v ON_ERROR_STOP=1 -h localhost -p "$pg_port" -U postgres -d postgres \
@@ -81,12 +90,20 @@ mkdir -p "$rabbit_dir/home"
 # The node and this script's CLI share the cookie; made first, so that neither races to create it.
 (umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' | tr '0-9a-f' 'A-P' >"$rabbit_dir/home/.erlang.cookie")
 chmod 400 "$rabbit_dir/home/.erlang.cookie"
-CM_STATE_DIR="$state" RABBITMQ_NODE_PORT=$(cm_free_port) RABBITMQ_DIST_PORT=$(cm_free_port) \
-  CM_RABBITMQ_USER=caremessaging CM_RABBITMQ_PASSWORD="$(cm_secret "$state/credentials.json" RabbitMqPassword)" \
-  bash "$cm_scripts/rabbitmq.sh" >"$work/rabbitmq.log" 2>&1 &
-servers+=($!)
-until cm_rabbitmqctl "$state" await_startup --timeout 10 >/dev/null 2>&1; do
-  kill -0 "${servers[0]}" 2>/dev/null || cm_die "RabbitMQ did not start."
+for attempt in 1 2 3 4 5; do
+  CM_STATE_DIR="$state" RABBITMQ_NODE_PORT=$(cm_free_port) RABBITMQ_DIST_PORT=$(cm_free_port) \
+    CM_RABBITMQ_USER=caremessaging CM_RABBITMQ_PASSWORD="$(cm_secret "$state/credentials.json" RabbitMqPassword)" \
+    bash "$cm_scripts/rabbitmq.sh" >"$work/rabbitmq.log" 2>&1 &
+  servers=($!)
+  until cm_rabbitmqctl "$state" await_startup --timeout 10 >/dev/null 2>&1; do
+    if ! kill -0 "${servers[0]}" 2>/dev/null; then
+      wait "${servers[0]}" || true
+      servers=()
+      grep -qi "eaddrinuse" "$work/rabbitmq.log" && [ "$attempt" -lt 5 ] && continue 2
+      cm_die "RabbitMQ did not start."
+    fi
+  done
+  break
 done
 cm_rabbitmqctl "$state" import_definitions "$backup/rabbitmq-definitions.json" >/dev/null
 echo "  RabbitMQ definitions restored"

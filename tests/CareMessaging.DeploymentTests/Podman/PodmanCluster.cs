@@ -145,12 +145,12 @@ public sealed partial class PodmanCluster : IAsyncLifetime
         (await Commands.BashAsync($"k8s_podman_env && podman {arguments}", TimeSpan.FromMinutes(1))).OrThrow($"podman {arguments}").Output;
 
     /// <summary>The last lines each container wrote, for a failure's message.</summary>
-    public async Task<string> TailLogsAsync()
+    public async Task<string> TailLogsAsync(int lines = 15)
     {
         var logs = new StringBuilder();
         foreach (var pod in Plan.Pods)
         {
-            var result = await Commands.BashAsync($"k8s_podman_env && podman logs --tail 15 {pod.Container}", TimeSpan.FromSeconds(30));
+            var result = await Commands.BashAsync($"k8s_podman_env && podman logs --tail {lines} {pod.Container}", TimeSpan.FromSeconds(30));
             logs.AppendLine($"--- {pod.Container}").AppendLine(result.Output).AppendLine(result.Error);
         }
 

@@ -115,7 +115,17 @@ public sealed class PodmanRunTests(PodmanCluster cluster, ITestOutputHelper outp
     private async Task<GatewayBrowser> SignInAsync(DemoUser user)
     {
         var browser = new GatewayBrowser(cluster.Ingress.PublicAddress, cluster.Ingress.CreateHandler());
-        await browser.SignInAsync(user.UserName, DemoUsers.Password);
+        try
+        {
+            await browser.SignInAsync(user.UserName, DemoUsers.Password);
+        }
+        catch (InvalidOperationException refused)
+        {
+            browser.Dispose();
+            throw new InvalidOperationException(
+                $"{refused.Message}\nThe ingress could not forward: {string.Join("\n", cluster.Ingress.Failures)}\n{await cluster.TailLogsAsync(lines: 40)}", refused);
+        }
+
         return browser;
     }
 

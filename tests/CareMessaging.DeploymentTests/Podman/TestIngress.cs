@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -23,10 +24,15 @@ public sealed class TestIngress : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
 
-    private TestIngress(WebApplication app, X509Certificate2 certificate, Uri publicAddress, IReadOnlyList<Uri> podAddresses)
+    private TestIngress(WebApplication app, X509Certificate2 certificate, Uri publicAddress, IReadOnlyList<Uri> podAddresses, ConcurrentQueue<string> failures)
     {
-        (_app, _certificate, PublicAddress, PodAddresses) = (app, certificate, publicAddress, podAddresses);
+        (_app, _certificate, PublicAddress, PodAddresses, _failures) = (app, certificate, publicAddress, podAddresses, failures);
     }
+
+    private readonly ConcurrentQueue<string> _failures;
+
+    /// <summary>The requests this ingress could not forward, and why, for a failing test's message.</summary>
+    public IReadOnlyCollection<string> Failures => _failures;
 
     /// <summary>The address users open (the chart's publicUrl).</summary>
     public Uri PublicAddress { get; }
@@ -71,23 +77,47 @@ public sealed class TestIngress : IAsyncDisposable
         });
         var next = -1;
         var transformer = new ForwardedHeaders();
+        var failures = new ConcurrentQueue<string>();
         app.Map("/{**path}", async (HttpContext context, IHttpForwarder forwarder) =>
         {
             var pinned = Array.IndexOf(podPorts, context.Connection.LocalPort);
             var pod = pinned >= 0 ? pinned : (int)((uint)Interlocked.Increment(ref next) % (uint)gatewayPods.Count);
-            var error = await forwarder.SendAsync(context, gatewayPods[pod].ToString(), client, ForwarderRequestConfig.Empty, transformer);
+            var error = await ForwardAsync(pod);
             // As an ingress controller does (nginx's proxy_next_upstream): a GET that could not be
             // forwarded to one pod, say over a connection to a pod that was restarted, goes to the next.
             var idempotent = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
             for (var tried = 1; pinned < 0 && idempotent && error == ForwarderError.Request && !context.Response.HasStarted && tried < gatewayPods.Count; tried++)
             {
                 pod = (pod + 1) % gatewayPods.Count;
-                error = await forwarder.SendAsync(context, gatewayPods[pod].ToString(), client, ForwarderRequestConfig.Empty, transformer);
+                error = await ForwardAsync(pod);
             }
 
             if (error != ForwarderError.None && !context.Response.HasStarted)
             {
                 context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            }
+
+            async Task<ForwarderError> ForwardAsync(int to)
+            {
+                // A failed attempt leaves its 502 on the response, and the forwarder does not forward a
+                // request whose response is set already: the next attempt starts clean.
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Features.Set<IForwarderErrorFeature>(null);
+                try
+                {
+                    var outcome = await forwarder.SendAsync(context, gatewayPods[to].ToString(), client, ForwarderRequestConfig.Empty, transformer);
+                    if (outcome != ForwarderError.None)
+                    {
+                        failures.Enqueue($"{context.Request.Method} {context.Request.Path} to pod {to}: {outcome} {context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message}");
+                    }
+
+                    return outcome;
+                }
+                catch (Exception exception)
+                {
+                    failures.Enqueue($"{context.Request.Method} {context.Request.Path} to pod {to}: {exception}");
+                    throw;
+                }
             }
         });
         await app.StartAsync();
@@ -95,7 +125,8 @@ public sealed class TestIngress : IAsyncDisposable
             app,
             certificate,
             new Uri($"https://127.0.0.1:{publicPort}"),
-            podPorts.Select(port => new Uri($"https://127.0.0.1:{port}")).ToList());
+            podPorts.Select(port => new Uri($"https://127.0.0.1:{port}")).ToList(),
+            failures);
     }
 
     /// <summary>A handler that trusts exactly this ingress's certificate.</summary>

@@ -114,7 +114,7 @@ public sealed partial class GatewayBrowser : IDisposable
         var outcome = await TrySignInAsync(userName, password, totpKey, signInPath);
         if (!outcome.SignedIn)
         {
-            throw new InvalidOperationException($"Sign-in of {userName} was refused ({(int)outcome.Status} at {outcome.FinalAddress}): {outcome.Error}");
+            throw new InvalidOperationException($"Sign-in of {userName} was refused ({(int)outcome.Status} at {outcome.FinalAddress}): {outcome.Error ?? outcome.Body[..Math.Min(outcome.Body.Length, 2000)]}");
         }
     }
 
