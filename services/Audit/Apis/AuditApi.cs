@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Export;
 using CareMessaging.Audit.Trail;
+using CareMessaging.Audit.Viewers;
 using CareMessaging.Contracts;
 using CareMessaging.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CareMessaging.Audit.Apis;
 
-/// <summary>The audit trail for compliance officers: search, who viewed a patient's messages, verification, export.</summary>
+/// <summary>The audit trail for compliance officers: search, who viewed a patient's data, verification, export; each read is itself recorded.</summary>
 public static class AuditApi
 {
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
@@ -24,15 +25,16 @@ public static class AuditApi
         return api;
     }
 
+    /// <summary>A page of the trail; the search itself is recorded, with its filters and how many records it showed.</summary>
     public static async Task<Results<Ok<AuditPage>, ValidationProblem>> SearchRecords(
-        [AsParameters] AuditQuery query, AuditDbContext db, CancellationToken cancellationToken)
+        [AsParameters] AuditQuery query, [AsParameters] ComplianceReads reads, CancellationToken cancellationToken)
     {
         if (query.Validate(out var errors) is not { } valid)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var records = Filter(db.Records.AsNoTracking(), valid);
+        var records = Filter(reads.Db, valid);
         if (valid.Cursor is { } cursor)
         {
             records = records.Where(r => r.Id < cursor.BeforeId);
@@ -42,18 +44,19 @@ public static class AuditApi
         var rows = await records.OrderByDescending(r => r.Id).Take(valid.Limit + 1).ToListAsync(cancellationToken);
         var items = rows.Count > valid.Limit ? rows[..valid.Limit] : rows;
         var next = rows.Count > valid.Limit ? new AuditCursor(items[^1].Id).Encode() : null;
+        await reads.RecordAsync(AuditActions.Searched, new
+        {
+            valid.PatientId, valid.UserId, valid.Action, valid.From, valid.To, NextPage = valid.Cursor is not null, Shown = items.Count,
+        }, cancellationToken);
         return TypedResults.Ok(new AuditPage(items, next));
     }
 
-    /// <summary>Everyone who viewed any of the patient's conversations, most recent viewer first.</summary>
-    public static async Task<Ok<PatientViewers>> GetPatientViewers(string patientId, AuditDbContext db, CancellationToken cancellationToken)
+    /// <summary>Everyone who saw the patient's data, by kind of access, most recent first; the question itself is recorded.</summary>
+    public static async Task<Ok<PatientViewers>> GetPatientViewers(
+        string patientId, [AsParameters] ComplianceReads reads, CancellationToken cancellationToken)
     {
-        var viewers = await db.Records.AsNoTracking()
-            .Where(r => r.PatientId == patientId && r.Action == AuditActions.ConversationViewed)
-            .GroupBy(r => new { r.ActorId, r.ActorRole })
-            .OrderByDescending(g => g.Max(r => r.OccurredAt))
-            .Select(g => new PatientViewer(g.Key.ActorId, g.Key.ActorRole, g.Count(), g.Min(r => r.OccurredAt), g.Max(r => r.OccurredAt)))
-            .ToListAsync(cancellationToken);
+        var viewers = await PatientReads.ViewersAsync(reads.Db, patientId, cancellationToken);
+        await reads.RecordAsync(AuditActions.ViewersListed, new { PatientId = patientId, Shown = viewers.Count }, cancellationToken);
         return TypedResults.Ok(new PatientViewers(patientId, viewers));
     }
 
@@ -62,8 +65,7 @@ public static class AuditApi
 
     /// <summary>Streams the records of a time range as CSV or NDJSON; the export itself is recorded in the trail.</summary>
     public static async Task<Results<PushStreamHttpResult, ValidationProblem>> ExportRecords(
-        [AsParameters] AuditQuery query, string? format, HttpContext http, AuditDbContext db, AuditTrail trail,
-        TimeProvider clock, CancellationToken cancellationToken)
+        [AsParameters] AuditQuery query, string? format, [AsParameters] ComplianceReads reads, CancellationToken cancellationToken)
     {
         var valid = query.Validate(out var errors, requireRange: true);
         var exportFormat = AuditExportFormat.Parse(format);
@@ -77,33 +79,23 @@ public static class AuditApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var caller = CareMessagingCaller.From(http.User);
-        await trail.AppendAsync(new AuditEntry
-        {
-            EventId = Guid.CreateVersion7(),
-            OccurredAt = clock.GetUtcNow(),
-            Action = AuditActions.Exported,
-            ActorId = caller.UserId is { Length: > 0 } userId ? userId : AuditEntry.UnknownActor,
-            ActorRole = caller.Role is { Length: > 0 } role ? role : AuditEntry.UnknownRole,
-            SourceService = ResourceNames.Audit,
-            CorrelationId = Activity.Current?.TraceId.ToHexString(),
-            ClientIp = ClientAddress.Of(http),
-            Details = new { valid.From, valid.To, Format = exportFormat.Name, valid.PatientId, valid.UserId, valid.Action },
-        }, cancellationToken);
+        await reads.RecordAsync(AuditActions.Exported,
+            new { valid.From, valid.To, Format = exportFormat.Name, valid.PatientId, valid.UserId, valid.Action }, cancellationToken);
 
-        var records = Filter(db.Records.AsNoTracking(), valid).OrderBy(r => r.Id).AsAsyncEnumerable();
+        var records = Filter(reads.Db, valid).OrderBy(r => r.Id).AsAsyncEnumerable();
+        var aborted = reads.Http.RequestAborted;
         return TypedResults.Stream(
-            body => exportFormat.WriteAsync(records, body, http.RequestAborted),
+            body => exportFormat.WriteAsync(records, body, aborted),
             exportFormat.ContentType,
             $"audit-{valid.From:yyyyMMdd}-{valid.To:yyyyMMdd}.{exportFormat.Extension}");
     }
 
-    private static IQueryable<AuditRecord> Filter(IQueryable<AuditRecord> records, AuditQuery.Valid query)
+    // A patient's records include the pages that showed them among others (ADR 0018).
+    private static IQueryable<AuditRecord> Filter(AuditDbContext db, AuditQuery.Valid query)
     {
-        if (query.PatientId is { } patientId)
-        {
-            records = records.Where(r => r.PatientId == patientId);
-        }
+        var records = query.PatientId is { } patientId
+            ? PatientReads.Concerning(db, patientId).AsNoTracking()
+            : db.Records.AsNoTracking();
 
         if (query.UserId is { } userId)
         {
@@ -135,7 +127,31 @@ public static class AuditApi
 /// </summary>
 public sealed record AuditPage(IReadOnlyList<AuditRecord> Items, string? NextCursor);
 
-/// <summary>Who viewed a patient's conversations, and how often.</summary>
-public sealed record PatientViewers(string PatientId, IReadOnlyList<PatientViewer> Viewers);
-
-public sealed record PatientViewer(string UserId, string Role, int Views, DateTimeOffset FirstViewedAt, DateTimeOffset LastViewedAt);
+/// <summary>
+/// What the compliance handlers use, bundled for <c>[AsParameters]</c>, and how a compliance
+/// officer's own read of the trail (a search, "who viewed", an export) is recorded in it: the
+/// trail holds who accessed which patient, so reading it is itself an access (ADR 0018).
+/// </summary>
+public sealed record ComplianceReads(AuditDbContext Db, AuditTrail Trail, HttpContext Http, TimeProvider Clock)
+{
+    /// <summary>
+    /// Appends the read; the patient it concerned stays in <paramref name="details"/>, not in the
+    /// patient column, so a patient's records list reads of their data, not reads of the trail.
+    /// </summary>
+    public async Task RecordAsync(string action, object details, CancellationToken cancellationToken)
+    {
+        var caller = CareMessagingCaller.From(Http.User);
+        await Trail.AppendAsync(new AuditEntry
+        {
+            EventId = Guid.CreateVersion7(),
+            OccurredAt = Clock.GetUtcNow(),
+            Action = action,
+            ActorId = caller.UserId is { Length: > 0 } userId ? userId : AuditEntry.UnknownActor,
+            ActorRole = caller.Role is { Length: > 0 } role ? role : AuditEntry.UnknownRole,
+            SourceService = ResourceNames.Audit,
+            CorrelationId = Activity.Current?.TraceId.ToHexString(),
+            ClientIp = ClientAddress.Of(Http),
+            Details = details,
+        }, cancellationToken);
+    }
+}

@@ -47,6 +47,17 @@ public static class AuditTable
         {
             PatientId = e.PatientId, ClientIp = e.ClientIp, CorrelationId = e.CorrelationId, Details = new { e.CareTeamId },
         }),
+        // A page of a list, a search, the read-model export or the directory (ADR 0018): one record per page, naming
+        // everything it showed in the details, never the search term; "who viewed" finds a patient among them.
+        AuditRow.For<ConversationsListed>(AuditActions.ConversationsListed, ResourceNames.Conversation, e => new(e.ActorId, e.ActorRole)
+        {
+            ClientIp = e.ClientIp, CorrelationId = e.CorrelationId,
+            Details = new { Kind = e.Kind.ToString(), e.ConversationIds, e.PatientIds },
+        }),
+        AuditRow.For<PatientsListed>(AuditActions.PatientsListed, ResourceNames.Conversation, e => new(e.ActorId, e.ActorRole)
+        {
+            ClientIp = e.ClientIp, CorrelationId = e.CorrelationId, Details = new { e.Searched, e.PatientIds },
+        }),
 
         // The Identity service: ids, reasons and addresses; never a typed user name, a password or a code.
         AuditRow.For<SignInSucceeded>(AuditActions.SignInSucceeded, ResourceNames.Identity, e => new(e.UserId, e.Role)

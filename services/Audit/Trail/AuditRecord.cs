@@ -55,6 +55,8 @@ public static class AuditActions
     public const string ConversationStatusChanged = "conversation.status_changed";
     public const string ConversationViewed = "conversation.viewed";
     public const string PatientProfileViewed = "patient.profile_viewed";
+    public const string ConversationsListed = "conversation.listed";
+    public const string PatientsListed = "patient.directory_listed";
     public const string SignInSucceeded = "identity.sign_in_succeeded";
     public const string SignInFailed = "identity.sign_in_failed";
     public const string AccountLockedOut = "identity.account_locked_out";
@@ -70,4 +72,6 @@ public static class AuditActions
     public const string SessionRevoked = "identity.session_revoked";
     public const string Purged = "audit.purged";
     public const string Exported = "audit.exported";
+    public const string Searched = "audit.searched";
+    public const string ViewersListed = "audit.viewers_listed";
 }

@@ -199,3 +199,70 @@ public sealed record PatientProfileAccessed : IIntegrationEvent
 
     public string? ClientIp { get; init; }
 }
+
+/// <summary>How a page of conversations was reached: the kind of access "who viewed" reports.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ListingKind>))]
+public enum ListingKind
+{
+    /// <summary>A page of the caller's list (inbox, portal, a tab or a status).</summary>
+    List,
+
+    /// <summary>A page of the list for a search term; the term itself is never recorded.</summary>
+    Search,
+
+    /// <summary>A page of the read-model export, fetched by a service to rebuild its read model.</summary>
+    Export,
+}
+
+/// <summary>
+/// Someone was shown a page of conversations, each with its patient's name and the start of its
+/// latest message: one access event per page, naming every conversation and patient on it, and
+/// never what was searched for (it is often a patient's name).
+/// </summary>
+public sealed record ConversationsListed : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string ActorId { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    public required ListingKind Kind { get; init; }
+
+    /// <summary>The conversations on the page, in the order shown.</summary>
+    public required IReadOnlyList<Guid> ConversationIds { get; init; }
+
+    /// <summary>The patients of those conversations, each once.</summary>
+    public required IReadOnlyList<string> PatientIds { get; init; }
+
+    public string? CorrelationId { get; init; }
+
+    public string? ClientIp { get; init; }
+}
+
+/// <summary>
+/// Someone was shown a page of the patient directory (names and dates of birth): one access event
+/// per page, naming every patient on it, never what was searched for.
+/// </summary>
+public sealed record PatientsListed : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string ActorId { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    /// <summary>The patients on the page, in the order shown.</summary>
+    public required IReadOnlyList<string> PatientIds { get; init; }
+
+    /// <summary>Whether the page answered a search term (the term itself is never recorded).</summary>
+    public required bool Searched { get; init; }
+
+    public string? CorrelationId { get; init; }
+
+    public string? ClientIp { get; init; }
+}

@@ -20,7 +20,7 @@ public static class ConversationsApi
     {
         var api = app.MapGroup("/api/conversations").WithTags("Conversations");
 
-        api.MapGet("/", ListConversations).WithSummary("The caller's conversations, latest activity first");
+        api.MapGet("/", ListConversations).WithSummary("The caller's conversations, latest activity first; each page recorded as a view");
         api.MapGet("/summary", GetSummary).WithSummary("The caller's four dashboard figures");
         api.MapPost("/", StartConversation).WithSummary("Start a conversation with its first message")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -64,7 +64,12 @@ public static class ConversationsApi
             return validation.Problem();
         }
 
-        return TypedResults.Ok(await services.Queries.ListAsync(CareMessagingCaller.From(user), request, cancellationToken));
+        var caller = CareMessagingCaller.From(user);
+        var page = await services.Queries.ListAsync(caller, request, cancellationToken);
+        await services.Access.ConversationsShownAsync(
+            caller, ConversationQueries.SearchPattern(request.Search) is null ? ListingKind.List : ListingKind.Search,
+            page.Items.Select(item => (item.Id, item.PatientId)), cancellationToken);
+        return TypedResults.Ok(page);
     }
 
     public static async Task<Ok<DashboardCounts>> GetSummary([AsParameters] ConversationServices services, ClaimsPrincipal user, CancellationToken cancellationToken) =>
@@ -187,7 +192,7 @@ public static class ConversationsApi
         ChangeStatusAsync(services, user, id, ConversationStatus.Open, cancellationToken);
 
     public static async Task<Results<Ok<ReadModelPage>, ValidationProblem>> ExportReadModel(
-        [AsParameters] ConversationServices services, string? cursor, string? limit, CancellationToken cancellationToken)
+        [AsParameters] ConversationServices services, ClaimsPrincipal user, string? cursor, string? limit, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var after = validation.Cursor<ExportCursor>(cursor, "cursor");
@@ -197,7 +202,10 @@ public static class ConversationsApi
             return validation.Problem();
         }
 
-        return TypedResults.Ok(await services.Export.PageAsync(after, pageSize, cancellationToken));
+        var page = await services.Export.PageAsync(after, pageSize, cancellationToken);
+        await services.Access.ConversationsShownAsync(
+            CareMessagingCaller.From(user), ListingKind.Export, page.Items.Select(item => (item.ConversationId, item.PatientId)), cancellationToken);
+        return TypedResults.Ok(page);
     }
 
     /// <summary>The workflow moves answer the conversation as the list shows it afterwards, changed or not.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Conversation.Access;
+using CareMessaging.Conversation.Conversations;
 using CareMessaging.Conversation.Patients;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +15,7 @@ public static class PatientsApi
     {
         var api = app.MapGroup("/api/patients").WithTags("Patients");
 
-        api.MapGet("/", SearchPatients).WithSummary("Patients of the caller's care teams, by name or patient ID");
+        api.MapGet("/", SearchPatients).WithSummary("Patients of the caller's care teams, by name or patient ID; each page recorded as a view");
         api.MapGet("/{patientId}", GetPatient).WithSummary("A patient's profile and conversations; recorded as a view")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
@@ -31,7 +32,10 @@ public static class PatientsApi
             return validation.Problem();
         }
 
-        return TypedResults.Ok(await services.Directory.SearchAsync(CareMessagingCaller.From(user), search, pageSize, cancellationToken));
+        var caller = CareMessagingCaller.From(user);
+        var patients = await services.Directory.SearchAsync(caller, search, pageSize, cancellationToken);
+        await services.Access.PatientsShownAsync(caller, patients.Select(p => p.PatientId), searched: ConversationQueries.SearchPattern(search) is not null, cancellationToken);
+        return TypedResults.Ok(patients);
     }
 
     public static async Task<Results<Ok<PatientProfile>, ProblemHttpResult>> GetPatient(

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text.Json;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts;
 using CareMessaging.Conversation.Data;
@@ -137,6 +138,24 @@ public sealed class ConversationServiceFixture : IAsyncLifetime
         command.Parameters.AddWithValue(typeof(TEvent).FullName!);
         command.Parameters.AddWithValue(conversationId.ToString());
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The events of one type one actor caused, as written to the outbox (sent or not), oldest first.</summary>
+    public async Task<IReadOnlyList<TEvent>> OutboxEventsByAsync<TEvent>(string actorId)
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT payload::text FROM outbox_messages WHERE event_type = $1 AND payload->>'actorId' = $2 ORDER BY id", db);
+        command.Parameters.AddWithValue(typeof(TEvent).FullName!);
+        command.Parameters.AddWithValue(actorId);
+        var events = new List<TEvent>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            events.Add(JsonSerializer.Deserialize<TEvent>(reader.GetString(0), Api.Json)!);
+        }
+
+        return events;
     }
 
     public async Task DisposeAsync()

@@ -31,6 +31,8 @@ public sealed class EventRecorder : IAsyncDisposable
                 Record<ConversationStatusChanged>(endpoint);
                 Record<ConversationAccessed>(endpoint);
                 Record<PatientProfileAccessed>(endpoint);
+                Record<ConversationsListed>(endpoint);
+                Record<PatientsListed>(endpoint);
             });
         });
         using var cancellation = new CancellationTokenSource(TestTimeouts.ResourceStart);

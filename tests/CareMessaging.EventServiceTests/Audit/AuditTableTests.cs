@@ -44,6 +44,12 @@ public sealed class AuditTableTests(EventServicesFixture fixture)
                 AuditActions.ConversationViewed, ResourceNames.Conversation, user, Roles.Nurse, patient, conversation, "192.0.2.7", trace, new { CareTeamId = "team-a" }),
             new(new PatientProfileAccessed { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, PatientId = patient, CareTeamId = "team-a", CorrelationId = trace, ClientIp = "192.0.2.8" },
                 AuditActions.PatientProfileViewed, ResourceNames.Conversation, user, Roles.Nurse, patient, null, "192.0.2.8", trace, new { CareTeamId = "team-a" }),
+            new(new ConversationsListed { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, Kind = ListingKind.Search, ConversationIds = [conversation], PatientIds = [patient], CorrelationId = trace, ClientIp = "192.0.2.15" },
+                AuditActions.ConversationsListed, ResourceNames.Conversation, user, Roles.Nurse, null, null, "192.0.2.15", trace,
+                new { Kind = "Search", ConversationIds = new[] { conversation }, PatientIds = new[] { patient } }),
+            new(new PatientsListed { EventId = Guid.NewGuid(), OccurredAt = now, ActorId = user, ActorRole = Roles.Nurse, PatientIds = [patient], Searched = false, CorrelationId = trace, ClientIp = "192.0.2.16" },
+                AuditActions.PatientsListed, ResourceNames.Conversation, user, Roles.Nurse, null, null, "192.0.2.16", trace,
+                new { Searched = false, PatientIds = new[] { patient } }),
             new(new SignInSucceeded { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, Role = Roles.Nurse, SessionId = "s-9", MultiFactor = true, ClientIp = "192.0.2.9" },
                 AuditActions.SignInSucceeded, ResourceNames.Identity, user, Roles.Nurse, ClientIp: "192.0.2.9", Details: new { SessionId = "s-9", MultiFactor = true }),
             new(new SignInFailed { EventId = Guid.NewGuid(), OccurredAt = now, UserId = user, Reason = SignInFailure.MfaCodeRejected, ClientIp = "192.0.2.10" },
@@ -122,6 +128,7 @@ public sealed class AuditTableTests(EventServicesFixture fixture)
             "audit-service-started", "audit-session-revoked", "audit-sign-in-failed", "audit-sign-in-succeeded", "audit-signed-out",
             "audit-sign-in-throttled", "audit-sign-in-storm-detected", "audit-session-ended",
             "audit-enrolment-code-issued", "audit-enrolment-code-used", "audit-enrolment-code-refused", "audit-authenticator-reset",
+            "audit-conversations-listed", "audit-patients-listed",
         ];
 
         var factory = new ConnectionFactory { Uri = new Uri(fixture.MessagingConnectionString) };

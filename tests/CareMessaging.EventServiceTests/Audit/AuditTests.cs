@@ -8,6 +8,7 @@ using CareMessaging.Audit.Apis;
 using CareMessaging.Audit.Data;
 using CareMessaging.Audit.Retention;
 using CareMessaging.Audit.Trail;
+using CareMessaging.Audit.Viewers;
 using CareMessaging.Contracts;
 using CareMessaging.Contracts.Conversations;
 using CareMessaging.Contracts.Identity;
