@@ -2,11 +2,12 @@ using CareMessaging.Web.Dashboard;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace CareMessaging.Web.Pages.Portal;
+namespace CareMessaging.Web.Pages.Notifications;
 
 /// <summary>
-/// The portal navigation's unread count alone, for the script that follows pushes (the inbox has
-/// its own in <c>/inbox/dashboard</c>). A service that does not answer is a 503, and the script keeps what it shows.
+/// The unread badge alone (the staff sidebar's and the portal navigation's), for the script that
+/// follows pushes, from the Notification service's counters. A service that does not answer is a
+/// 503, and the script keeps what it shows.
 /// </summary>
 public sealed class UnreadModel(DashboardLoader dashboard) : PageModel
 {
