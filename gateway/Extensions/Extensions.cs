@@ -57,7 +57,8 @@ internal static class Extensions
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
             .AddConfigFilter<ProxyActivityTimeout>()
-            .AddTokenRelay();
+            .AddTokenRelay()
+            .AddSessionPage();
     }
 
     /// <summary>

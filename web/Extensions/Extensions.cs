@@ -23,6 +23,7 @@ internal static class Extensions
             options.Conventions.AuthorizeFolder("/Inbox", Policies.CareTeam);
             options.Conventions.AuthorizeFolder("/Patients", Policies.CareTeam);
             options.Conventions.AuthorizeFolder("/Portal", Policies.Patient);
+            options.Conventions.AuthorizeFolder("/Notifications", Policies.Participant);
             options.Conventions.AllowAnonymousToPage("/Index");
         });
         builder.Services.AddAntiforgery(options =>

@@ -40,6 +40,36 @@ public sealed class NewMessageTests(BrowserStack browser)
     }
 
     [Fact]
+    public async Task A_patient_search_over_200_characters_is_kept_whole_says_the_limit_and_offers_no_earlier_matches()
+    {
+        var patient = browser.Seed.PatientOf(CareTeam, skip: 2);
+        var (context, page) = await browser.SignedInAsync(browser.Seed.ClinicianOf(CareTeam), "/inbox");
+        await using var _ = context;
+        await page.GetByRole(AriaRole.Link, new() { Name = "New Message" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New Message" });
+        var search = dialog.GetByRole(AriaRole.Searchbox, new() { Name = "Patient" });
+        var picker = dialog.GetByRole(AriaRole.Listbox, new() { Name = "Matching patients" });
+        await Expect(search).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("up to 200 characters"));
+        await Expect(picker.Locator("option").First).ToBeAttachedAsync();
+
+        // Pasted, as a long term usually arrives: nothing is cut, and the server's limit is said.
+        var term = new string('z', 1024);
+        await search.FocusAsync();
+        await page.Keyboard.InsertTextAsync(term);
+        await Expect(search).ToHaveValueAsync(term);
+        await Expect(dialog.Locator("[data-patient-search-error]")).ToHaveTextAsync(
+            "A search can be at most 200 characters; this one has 1024. Search for a shorter part of the name or patient ID.");
+        await Expect(search).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(picker.Locator("option")).ToHaveCountAsync(0);
+
+        // Back within the limit, the matches and the picker come back and the message goes.
+        await search.FillAsync(patient.PatientId!);
+        await Expect(picker.Locator("option")).ToHaveCountAsync(1);
+        await Expect(dialog.Locator("[data-patient-search-error]")).ToBeEmptyAsync();
+        await Expect(search).Not.ToHaveAttributeAsync("aria-invalid", "true");
+    }
+
+    [Fact]
     public async Task New_conversation_appears_at_the_top_and_the_patients_reply_reaches_the_inbox_without_reload()
     {
         var patient = browser.Seed.PatientOf(CareTeam);

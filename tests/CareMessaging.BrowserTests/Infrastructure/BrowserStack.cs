@@ -49,8 +49,9 @@ public sealed class BrowserStack : IAsyncLifetime
             ],
         });
 
-    /// <summary>A fresh browser profile pointed at the gateway, in a time zone other than UTC.</summary>
-    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, string timeZone = "America/New_York", bool javaScriptEnabled = true)
+    /// <summary>A fresh browser profile pointed at the gateway, in a time zone other than UTC; <paramref name="userAgent"/> poses as another browser.</summary>
+    public async Task<IBrowserContext> NewContextAsync(
+        ViewportSize? viewport = null, string timeZone = "America/New_York", bool javaScriptEnabled = true, string? userAgent = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -61,6 +62,7 @@ public sealed class BrowserStack : IAsyncLifetime
             HasTouch = viewport is { Width: < 768 },
             IsMobile = viewport is { Width: < 768 },
             JavaScriptEnabled = javaScriptEnabled,
+            UserAgent = userAgent,
         });
         context.SetDefaultTimeout((float)TestTimeouts.Request.TotalMilliseconds);
         return context;

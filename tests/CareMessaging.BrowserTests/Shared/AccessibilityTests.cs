@@ -1,3 +1,4 @@
+using CareMessaging.Contracts;
 using CareMessaging.BrowserTests.Conversations;
 using CareMessaging.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
@@ -82,6 +83,26 @@ public sealed class AccessibilityTests(BrowserStack browser)
         var response = await page.GotoAsync("/inbox");
         Assert.Equal(403, response!.Status);
         violations.AddRange(await Accessibility.ViolationsAsync(page, "403 page"));
+
+        Accessibility.AssertNone(violations);
+    }
+
+    [Fact]
+    public async Task Signed_in_sessions_page_on_a_desktop_and_on_a_phone_meets_wcag_aa()
+    {
+        var user = DemoUsers.InTeam("oncology", Roles.Staff)[0];
+        var (phone, phonePage) = await browser.SignedInAsync(user, "/account/sessions", Phone);
+        await using var __ = phone;
+        var (context, page) = await browser.SignedInAsync(user, "/account/sessions");
+        await using var _ = context;
+        var violations = new List<string>();
+
+        // The phone's session and this one at least: each kind of row, with its button, is scanned.
+        await Expect(page.Locator("[data-session][data-current='false']").First).ToBeVisibleAsync();
+        violations.AddRange(await Accessibility.ViolationsAsync(page, "sessions page"));
+        await phonePage.ReloadAsync();
+        await Expect(phonePage.Locator("[data-session][data-current='false']").First).ToBeVisibleAsync();
+        violations.AddRange(await Accessibility.ViolationsAsync(phonePage, "phone sessions page"));
 
         Accessibility.AssertNone(violations);
     }

@@ -35,7 +35,7 @@ public sealed class FrontDoorTests(BrowserStack browser)
         Assert.Contains(paths, p => p.StartsWith($"/conversations/{id}?handler=Messages&after=", StringComparison.Ordinal));
         Assert.Contains("/conversations/list", paths);
         Assert.Contains("/inbox/dashboard?handler=Stats", paths);
-        Assert.Contains("/inbox/dashboard?handler=Unread", paths);
+        Assert.Contains("/unread", paths);
         var toGateway = paths.Where(p => p.StartsWith("/api/", StringComparison.Ordinal) || p.StartsWith("/hubs/", StringComparison.Ordinal)).Distinct().ToList();
         Assert.All(toGateway, p => Assert.Contains(GatewayPaths, allowed => p.StartsWith(allowed, StringComparison.Ordinal)));
     }

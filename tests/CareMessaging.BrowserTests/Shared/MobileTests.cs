@@ -1,3 +1,4 @@
+using CareMessaging.Contracts;
 using CareMessaging.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -60,6 +61,22 @@ public sealed class MobileTests(BrowserStack browser)
             var (width, height) = (double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(width >= 44 && height >= 44, $"{parts[0]} is {width}x{height}px; touch targets are at least 44px.");
         });
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_sessions_page_fits_the_screen_and_its_buttons_are_44px_touch_targets()
+    {
+        var user = DemoUsers.InTeam("primary-care", Roles.Nurse)[^1];
+        await using var other = await browser.NewContextAsync(userAgent: Account.SessionsTests.OtherBrowsers.FirefoxOnMac);
+        await browser.SignInAsync(other, user, "/inbox");
+        var (context, page) = await browser.SignedInAsync(user, "/account/sessions", Phone);
+        await using var _ = context;
+
+        await Expect(page.Locator("[data-session]")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-session][data-current='false'] [data-session-device]")).ToHaveTextAsync("Firefox on macOS");
+        await AssertNothingScrollsSidewaysAsync(page);
+        await AssertTouchTargetsAsync(page, "[data-end-session], [data-end-others], .sidebar__link:visible");
+        await Screenshots.SaveAsync(page, "mobile-sessions");
     }
 
     private static async Task AssertNothingScrollsSidewaysAsync(IPage page)

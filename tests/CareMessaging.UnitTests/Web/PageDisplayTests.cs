@@ -29,6 +29,23 @@ public sealed class PageDisplayTests
     public void Sign_in_brings_the_user_back_only_to_a_page_of_this_site(string returnUrl, string expected) =>
         Assert.Equal(expected, BrowserRequests.SignInUrl(returnUrl));
 
+    [Theory]
+    [InlineData(null, "—")]
+    [InlineData(42.0, "under 1 min")]
+    [InlineData(14 * 60 + 59.0, "14 min")]
+    [InlineData(3 * 3600.0, "3 h")]
+    [InlineData(3 * 3600 + 5 * 60.0, "3 h 5 min")]
+    [InlineData(2 * 86400 + 4 * 3600 + 59 * 60.0, "2 d 4 h")]
+    public void A_teams_median_first_response_reads_in_minutes_then_hours_then_days(double? seconds, string expected) =>
+        Assert.Equal(expected, TeamResponseTimes.Duration(seconds));
+
+    [Fact]
+    public void A_care_team_is_named_in_words()
+    {
+        Assert.Equal("Primary care", TeamResponseTimes.TeamName("primary-care"));
+        Assert.Equal("Cardiology", TeamResponseTimes.TeamName("cardiology"));
+    }
+
     [Fact]
     public void List_links_keep_the_tab_but_not_the_default_tab()
     {

@@ -41,6 +41,12 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
             return Forbid();
         }
 
+        // Refused here with the limit, as the service would refuse it, and never with the earlier matches still shown.
+        if (PatientSearchProblem(q) is { } tooLong)
+        {
+            return new ContentResult { StatusCode = StatusCodes.Status400BadRequest, Content = tooLong, ContentType = "text/plain; charset=utf-8" };
+        }
+
         var patients = await conversations.PatientsAsync(q, cancellationToken: cancellationToken);
         return patients.Succeeded
             ? Partial("_PatientOptions", new PatientOptions(patients.Value!, SelectedPatientId: null))
@@ -103,6 +109,12 @@ public sealed class NewModel(ConversationsClient conversations) : PageModel
 
         return Page();
     }
+
+    /// <summary>A patient search the service would refuse (it trims, then counts), said the way the inbox's search says it.</summary>
+    public static string? PatientSearchProblem(string? query) =>
+        query?.Trim() is { Length: > ConversationLimits.SearchMaxLength } tooLong
+            ? $"A search can be at most {ConversationLimits.SearchMaxLength} characters; this one has {tooLong.Length}. Search for a shorter part of the name or patient ID."
+            : null;
 
     public string? ErrorFor(string field) =>
         ModelState.TryGetValue($"{nameof(Form)}.{field}", out var entry) ? entry.Errors.FirstOrDefault()?.ErrorMessage : null;

@@ -1,5 +1,6 @@
 using CareMessaging.Clients;
 using CareMessaging.Contracts.Conversations;
+using CareMessaging.Web.Dashboard;
 using CareMessaging.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,9 +9,10 @@ namespace CareMessaging.Web.Pages.Portal;
 
 /// <summary>
 /// The patient portal: the patient's own conversations with unread markers, the chosen one with
-/// its replies, and a way to start a new one. Nothing about other patients, and no dashboard.
+/// its replies, and a way to start a new one; their unread count in the navigation. Nothing about
+/// other patients, and no dashboard.
 /// </summary>
-public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, Replies replies) : PageModel, IThreadPage
+public sealed class IndexModel(ConversationsClient conversations, ThreadLoader threads, DashboardLoader dashboard, Replies replies) : PageModel, IThreadPage
 {
     public const int PageSize = 25;
 
@@ -19,6 +21,9 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
     public ThreadView? Thread { get; set; }
 
     public string HomePath => "/portal";
+
+    /// <summary>The navigation's unread count; null while the Notification service does not answer.</summary>
+    public long? UnreadTotal { get; private set; }
 
     public Task<IActionResult> OnGetAsync(Guid? conversationId, string? cursor = null, CancellationToken cancellationToken = default) =>
         LoadAsync(conversationId, cursor, cancellationToken);
@@ -41,7 +46,10 @@ public sealed class IndexModel(ConversationsClient conversations, ThreadLoader t
             Thread = opened.Value;
         }
 
-        var page = await conversations.ListAsync(ReadFilter.All, search: null, cursor, PageSize, cancellationToken: cancellationToken);
+        var list = conversations.ListAsync(ReadFilter.All, search: null, cursor, PageSize, cancellationToken: cancellationToken);
+        var unread = dashboard.LoadUnreadTotalAsync(cancellationToken);
+        var page = await list;
+        UnreadTotal = await unread;
         if (!page.Succeeded)
         {
             return this.FromProblem(page.Problem!);

@@ -71,6 +71,7 @@ export function initNewMessageDialog() {
         }
         const search = form.querySelector('[data-patient-search]');
         const select = form.querySelector('[data-patient-select]');
+        const searchError = form.querySelector('[data-patient-search-error]');
         if (search && select) {
             let pending;
             const filter = debounce(async () => {
@@ -79,9 +80,19 @@ export function initNewMessageDialog() {
                 const chosen = select.value;
                 try {
                     const response = await postForm('/conversations/new?handler=Patients', { q: search.value.trim() }, { signal: pending.signal });
+                    if (response.status === 400) {
+                        // Too long a search: the server's sentence, and no earlier matches to choose from by mistake.
+                        searchError.textContent = await response.text();
+                        search.setAttribute('aria-invalid', 'true');
+                        select.replaceChildren();
+                        select.dataset.query = search.value.trim();
+                        return;
+                    }
                     if (!response.ok) {
                         return;
                     }
+                    searchError.textContent = '';
+                    search.removeAttribute('aria-invalid');
                     const template = document.createElement('template');
                     template.innerHTML = `<select>${await response.text()}</select>`;
                     select.replaceChildren(...template.content.querySelector('select').children);

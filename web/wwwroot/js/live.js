@@ -1,6 +1,7 @@
 // The live connection to the Notification service's hub, through the gateway. Pushes carry
 // ids and counts only; the page fetches what it shows from the web app, rendered on the server.
 import { debounce, gatewayCsrfToken, getHtml, parseFragment, sessionInfo } from './http.js';
+import { localizeTimes } from './time.js';
 
 export function connectNotifications() {
     const events = new EventTarget();
@@ -113,6 +114,7 @@ export function initStatsCards(live) {
             const fresh = await refreshFragment(cards, cards.dataset.statsUrl, '[data-stats]');
             if (fresh) {
                 cards = fresh;
+                localizeTimes(cards);
                 cards.dataset.refreshed = String(Date.now());
             }
         } catch {
